@@ -1,0 +1,72 @@
+// The contract between the pure admission pipeline and its shells (HTTPS server, CLI).
+// Nothing in src/pipeline does I/O: everything it needs arrives in these types.
+import type { KubernetesObject } from '@kubernetes/client-node'
+import type { Operation } from 'fast-json-patch'
+
+export const RULE_IDS = [
+  'tenant-mismatch',
+  'tenant-missing',
+  'cross-tenant-reference',
+  'privileged',
+  'privilege-escalation',
+  'host-namespaces',
+  'host-ports',
+  'volume-types',
+  'run-as-root',
+  'capabilities',
+  'seccomp',
+  'resources',
+  'image-tag',
+  'image-registry',
+  'service-account-token',
+  'storefront-shape',
+] as const
+export type RuleId = (typeof RULE_IDS)[number]
+
+export type Enforcement = 'deny' | 'warn' | 'off'
+
+/** The labels of a namespace as the pipeline sees them (from the cluster cache, a file, or CLI input). */
+export interface NamespaceInfo {
+  name: string
+  labels: Record<string, string>
+}
+
+export type ReferencedKind = 'PersistentVolumeClaim' | 'Secret' | 'ConfigMap'
+
+/** Read-only view of objects a pod references; `undefined` when the object is not known. */
+export interface ResourceLookup {
+  labelsOf(kind: ReferencedKind, namespace: string, name: string): Record<string, string> | undefined
+}
+
+export type Operation6902 = Operation
+
+export interface AdmissionRequestInfo {
+  operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT'
+  /** Kind of `object` (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ...). */
+  kind: string
+  /** Namespace of the request (a Pod's metadata.namespace may be empty on CREATE). */
+  namespace: string
+  object: KubernetesObject
+  userInfo?: { username?: string; groups?: string[] }
+}
+
+export interface Violation {
+  rule: RuleId
+  /** Field path, e.g. `spec.containers[nginx].securityContext.allowPrivilegeEscalation`;
+   *  for a pod template it starts at the object: `Deployment/acme-bagisto: spec.template.spec...`. */
+  path: string
+  message: string
+}
+
+export interface MutationResult {
+  /** Minimal RFC 6902 operations against the submitted object; empty when nothing changes. */
+  patch: Operation6902[]
+}
+
+export interface ValidationResult {
+  allowed: boolean
+  /** Violations of rules in `deny` mode. */
+  violations: Violation[]
+  /** Violations of rules in `warn` mode. */
+  warnings: Violation[]
+}
