@@ -1,0 +1,204 @@
+// The storefront pod serving for real: the rendered nginx server block and php-fpm pool under
+// Debian's nginx and php-fpm, over a document root prepared by the rendered init script.
+import t from 'tap'
+import * as fs from 'node:fs'
+import * as net from 'node:net'
+import { spawnSync } from 'node:child_process'
+import {
+  PodFs, ProcessGroup, asPodUser, buildImage, extractStorefront, fastcgiGet, files, findNginx,
+  findPhpFpm, freePorts, giveToPod, groupAlive, helmTemplate, hostInitEnv, httpRequest, makeTempRoot,
+  makeVolumes, removeTree, runInitScript, seedStorage, sleep, tail, waitForPort, writeFpmConfig,
+  writeNginxConfig, type HttpResponse, type Proc,
+} from './fixtures/pod.js'
+
+const nginxBin = findNginx()
+const fpmBin = findPhpFpm()
+const root = makeTempRoot('runtime-serve')
+const procs = new ProcessGroup()
+// every process started here is stopped even when an assertion (or the whole file) fails
+process.once('exit', () => procs.killAllSync())
+t.teardown(async () => {
+  const left = await procs.stopAll()
+  if (left.length) console.error(`# runtime: could not stop ${left.join(', ')}`)
+  removeTree(root)
+})
+
+const pod = new PodFs(root)
+const [nginxPort, fpmPort, imageDefaultFpmPort] = (await freePorts(3)) as [number, number, number]
+const maxBody = '1m'
+const rendered = helmTemplate({ appRoot: pod.appRoot, nginxPort, fpmPort, clientMaxBodySize: maxBody })
+const sp = extractStorefront(rendered.objects)
+
+// The pod's volumes, prepared by the rendered init script from a read-only image, with an
+// upload already on the PVC.
+buildImage(pod)
+makeVolumes(pod)
+seedStorage(pod)
+giveToPod(pod.volumes['bagisto-storage']!)
+spawnSync('chmod', ['-R', 'a-w', pod.imagePublic()])
+const init = runInitScript(sp.initScript, hostInitEnv(pod, sp))
+if (init.code !== 0) throw new Error(`copy-public-files failed (exit ${init.code}):\n${init.stderr}`)
+
+const nginxCfg = writeNginxConfig(root, sp.serverBlock)
+const fpmCfg = writeFpmConfig(root, sp.poolFragment, imageDefaultFpmPort)
+const probe = `probe-${process.pid}-${Date.now()}`
+let nginx: Proc | undefined
+let fpm: Proc | undefined
+
+const get = (p: string, o?: Parameters<typeof httpRequest>[2]): Promise<HttpResponse> => httpRequest(nginxPort, p, o)
+const fpmRequests = (): string[] => {
+  try { return fs.readFileSync(fpmCfg.accessLog, 'utf8').split('\n').filter(Boolean) } catch { return [] }
+}
+const diag = (): string => `\n--- nginx error log\n${tail(nginxCfg.errorLog, 15)}\n--- php-fpm log\n${tail(fpmCfg.errorLog, 15)}`
+const hasCacheHeaders = (t: Tap, r: HttpResponse, what: string): void => {
+  const cc = String(r.headers['cache-control'] ?? '')
+  const expires = r.headers.expires
+  t.ok(cc || expires, `${what}: has cache headers (Cache-Control: ${cc || '-'}; Expires: ${expires ?? '-'})`)
+  const maxAge = /max-age=(\d+)/.exec(cc)
+  if (maxAge) t.ok(Number(maxAge[1]) > 0, `${what}: max-age is positive`)
+  if (expires) t.ok(Date.parse(expires) > Date.now(), `${what}: Expires is in the future`)
+  t.notMatch(cc, /no-store|no-cache/, `${what}: not marked uncacheable`)
+}
+type Tap = Parameters<Parameters<typeof t.test>[1]>[0]
+
+t.test('the rendered config is accepted by Debian nginx and php-fpm', async (t) => {
+  const nt = spawnSync(nginxBin, ['-t', '-e', nginxCfg.errorLog, '-c', nginxCfg.conf], { encoding: 'utf8', ...asPodUser() })
+  t.equal(nt.status, 0, `nginx -t accepts the rendered server block${nt.status ? `:\n${nt.stderr}\n${tail(nginxCfg.errorLog)}` : ''}`)
+  const ft = spawnSync(fpmBin, ['-t', '-y', fpmCfg.conf], { encoding: 'utf8', ...asPodUser() })
+  t.equal(ft.status, 0, `php-fpm -t accepts the rendered pool fragment${ft.status ? `:\n${ft.stderr}\n${tail(fpmCfg.errorLog)}` : ''}`)
+  t.match(sp.poolFragment, /^\s*\[www\]\s*$/m, 'the fragment configures the [www] pool')
+})
+
+t.test('nginx starts and /health answers 200 without PHP', async (t) => {
+  nginx = procs.start('nginx', nginxBin, ['-e', nginxCfg.errorLog, '-c', nginxCfg.conf], { log: `${root}/logs/nginx.out` })
+  await waitForPort(nginxPort, nginx)
+  t.pass(`nginx listens on the rendered port ${nginxPort}`)
+  // php-fpm is not running yet: /health must not need it, while a PHP page must fail
+  const h = await get('/health')
+  t.equal(h.status, 200, `/health is 200 with php-fpm down${h.status !== 200 ? diag() : ''}`)
+  const page = await get('/')
+  t.ok(page.status >= 500, `/ fails (${page.status}) with php-fpm down: it does need PHP, unlike /health`)
+})
+
+t.test('php-fpm starts on the rendered port', async (t) => {
+  fpm = procs.start('php-fpm', fpmBin, ['-F', '-O', '-y', fpmCfg.conf], {
+    log: `${root}/logs/php-fpm.out`,
+    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', STORE_RUNTIME_PROBE: probe },
+  })
+  await waitForPort(fpmPort, fpm)
+  t.pass(`php-fpm listens on the rendered php.fpmPort ${fpmPort}`)
+  const ping = await fastcgiGet(fpmPort, '/ping')
+  t.match(ping.stdout, /\r?\n\r?\npong/, 'ping.path /ping answers pong')
+  const status = await fastcgiGet(fpmPort, '/status')
+  t.match(status.stdout, /pool:\s+www/, 'pm.status_path /status reports the www pool')
+  t.match(status.stdout, /process manager:\s+\w+/, 'the status shows the process manager')
+})
+
+t.test('pretty URLs reach index.php through FastCGI', async (t) => {
+  const home = await get('/')
+  t.equal(home.status, 200, `/ is 200${home.status !== 200 ? `: ${home.text}${diag()}` : ''}`)
+  t.match(home.text, /^routed:\/$/m, '/ is routed to index.php, which sees the path /')
+  t.equal(home.headers['x-front-controller'], 'index.php', 'the answer comes from the PHP front controller')
+  t.match(home.text, new RegExp(`^script:${pod.appRoot}/public/index\\.php$`, 'm'), 'SCRIPT_FILENAME is <appRoot>/public/index.php')
+
+  const pretty = await get('/some/pretty/url?page=2&sort=price')
+  t.equal(pretty.status, 200, '/some/pretty/url is 200')
+  t.match(pretty.text, /^routed:\/some\/pretty\/url$/m, 'a pretty URL is routed to index.php with its path')
+  t.match(pretty.text, /^query:page=2&sort=price$/m, 'the query string is passed on')
+
+  const cat = await get('/women/dresses/summer-dress.html')
+  t.match(cat.text, /^routed:\/women\/dresses\/summer-dress\.html$/m, 'a product URL (no static extension) is routed to index.php')
+
+  t.match(home.text, new RegExp(`^env-probe:${probe}$`, 'm'), 'PHP sees the container environment (clear_env = no)')
+
+  const direct = await get('/index.php')
+  t.equal(direct.status, 200, '/index.php is 200')
+  t.notMatch(direct.text, /<\?php/, '/index.php is executed, its source is not served')
+  t.ok(fpmRequests().length >= 5, `php-fpm logged the PHP requests (${fpmRequests().length})`)
+})
+
+t.test('static files are served by nginx with cache headers', async (t) => {
+  const before = fpmRequests().length
+  const js = await get('/build/assets/app-abc123.js')
+  t.equal(js.status, 200, '/build/assets/app-abc123.js is 200')
+  t.equal(js.text, files.appJs, 'the built asset is the image\'s file, byte for byte')
+  t.notOk(js.headers['x-front-controller'], 'not answered by PHP')
+  t.match(String(js.headers['content-type']), /javascript/, 'served as JavaScript')
+  hasCacheHeaders(t, js, '/build/ asset')
+
+  const css = await get('/css/app.css')
+  t.equal(css.status, 200, '/css/app.css is 200')
+  t.equal(css.text, files.appCss, 'the css file is the image\'s file')
+  t.match(String(css.headers['content-type']), /text\/css/, 'served as text/css')
+  hasCacheHeaders(t, css, 'asset by extension (.css)')
+
+  const ico = await get('/favicon.ico')
+  t.equal(ico.status, 200, '/favicon.ico is 200')
+  t.same(ico.body, files.favicon, 'the favicon is the image\'s file')
+
+  t.equal(fpmRequests().length, before, 'php-fpm served none of the static requests')
+})
+
+t.test('uploads on the PVC are served through the recreated public/storage symlink', async (t) => {
+  const before = fpmRequests().length
+  const r = await get('/storage/theme/1/banner.webp')
+  t.equal(r.status, 200, `/storage/theme/1/banner.webp is 200${r.status !== 200 ? diag() : ''}`)
+  t.same(r.body, files.banner, 'the body is the file on the storage volume')
+  t.match(String(r.headers['content-type']), /image\/webp/, 'served as image/webp')
+  t.notOk(r.headers['x-front-controller'], 'not answered by PHP')
+  t.equal(fpmRequests().length, before, 'php-fpm was not involved')
+
+  // a file uploaded while the pod runs (the app writes the PVC) is served at once
+  const f = `${pod.volumes['bagisto-storage']}/app/public/product/7/new.webp`
+  fs.mkdirSync(`${pod.volumes['bagisto-storage']}/app/public/product/7`, { recursive: true })
+  fs.writeFileSync(f, Buffer.concat([files.banner, Buffer.from('-new')]))
+  giveToPod(`${pod.volumes['bagisto-storage']}/app/public/product`)
+  const n = await get('/storage/product/7/new.webp')
+  t.equal(n.status, 200, 'a new upload is served')
+  t.equal(n.body.toString('latin1'), files.banner.toString('latin1') + '-new', 'with its content')
+})
+
+t.test('dotfiles are denied', async (t) => {
+  for (const p of ['/.env', '/.htaccess', '/build/../.env', '/%2eenv']) {
+    const r = await get(p)
+    t.ok(r.status === 403 || r.status === 404, `${p} is denied (${r.status})`)
+    t.notMatch(r.text, /SECRET-DO-NOT-SERVE-THIS|hunter2|MultiViews/, `${p} does not leak the file`)
+  }
+  const stillThere = await get('/robots.txt')
+  t.equal(stillThere.status, 200, 'an ordinary file next to them is served (the denial is specific)')
+})
+
+t.test(`a request body over client_max_body_size (${maxBody}) gets 413`, async (t) => {
+  const small = await get('/upload', { method: 'POST', body: Buffer.alloc(100 * 1024, 0x61), headers: { 'Content-Type': 'application/octet-stream' } })
+  t.equal(small.status, 200, `a 100 KiB POST reaches PHP${small.status !== 200 ? `: ${small.status}${diag()}` : ''}`)
+  t.match(small.text, /^body-bytes:102400$/m, 'PHP received the whole 100 KiB body')
+  const big = await get('/upload', { method: 'POST', body: Buffer.alloc(2 * 1024 * 1024, 0x62), headers: { 'Content-Type': 'application/octet-stream' } })
+  t.equal(big.status, 413, 'a 2 MiB POST gets 413 Request Entity Too Large')
+  t.notMatch(big.text, /routed:/, 'and never reaches PHP')
+})
+
+t.test('/health does not touch PHP while php-fpm runs', async (t) => {
+  const before = fpmRequests().length
+  for (let i = 0; i < 5; i++) t.equal((await get('/health')).status, 200, `/health #${i + 1} is 200`)
+  await sleep(100)
+  t.equal(fpmRequests().length, before, 'php-fpm logged no request for /health')
+  await get('/health-check-routed')
+  await sleep(100)
+  t.equal(fpmRequests().length, before + 1, 'while a routed URL does show in the php-fpm log (the log counts)')
+})
+
+t.test('stops every process it started', async (t) => {
+  t.equal(procs.procs.length, 2, 'nginx and php-fpm were started')
+  for (const p of procs.procs) t.ok(groupAlive(p.pgid), `${p.name} (pgid ${p.pgid}) still running before the stop`)
+  const left = await procs.stopAll()
+  t.same(left, [], 'no process group left after SIGTERM/SIGKILL')
+  for (const p of procs.procs) t.notOk(groupAlive(p.pgid), `${p.name}: no process of group ${p.pgid} remains`)
+  for (const port of [nginxPort, fpmPort]) {
+    const open = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port })
+      s.once('connect', () => { s.destroy(); resolve(true) })
+      s.once('error', () => resolve(false))
+    })
+    t.notOk(open, `nothing listens on ${port} any more`)
+  }
+})
