@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# make down: stop everything `make up` started (by recorded pid, newest first), then check that no
+# process of the control plane is left. Logs stay in .testenv/logs/.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+
+if [[ ! -d "$PIDS" ]] || [[ -z "$(ls -A "$PIDS" 2>/dev/null)" ]]; then
+  echo "The local control plane is not running."
+else
+  for name in webhook provisioner kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+    if [[ -f "$PIDS/$name.pid" ]]; then
+      echo "stopping $name"
+      stop_pid "$name" 20
+    fi
+  done
+  # anything else recorded (e.g. a webhook started by a test)
+  for f in "$PIDS"/*.pid; do [[ -e "$f" ]] || continue; n="$(basename "$f" .pid)"; echo "stopping $n"; stop_pid "$n" 20; done
+fi
+
+left="$(pgrep -af -- "$BIN/(etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kwok) |$HERE/provisioner.mjs|$RUN/" 2>/dev/null | grep -v pgrep || true)"
+if [[ -n "$left" ]]; then
+  echo "error: processes of the control plane are still running:" >&2
+  echo "$left" >&2
+  exit 1
+fi
+rm -rf "$RUN" "$KUBECONFIG_ADMIN"
+echo "The local control plane is down (logs: .testenv/logs/)."
