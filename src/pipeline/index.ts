@@ -1,0 +1,113 @@
+// The admission pipeline: pure and synchronous. The server and the CLI both call these.
+import type { V1Pod } from '@kubernetes/client-node'
+import type { Operation } from 'fast-json-patch'
+import type { Policy } from '../policy/policy.js'
+import { SHARED_LABEL, TENANT_LABEL } from './labels.js'
+import { MUTATIONS, type MutationContext } from './mutations/index.js'
+import { applyOps, foldIntoAdds } from './patch.js'
+import { containersOf, isMirrorPod } from './pod.js'
+import { RULES, UPDATE_RULES, type PodView } from './rules/index.js'
+import { isPodController, podOfTemplate, templateOf, templatePath } from './templates.js'
+import type {
+  AdmissionRequestInfo, MutationResult, NamespaceInfo, ResourceLookup, ValidationResult, Violation,
+} from './types.js'
+
+export * from './types.js'
+export { COPY_PUBLIC_FILES_SCRIPT } from './mutations/index.js'
+export { RULES } from './rules/index.js'
+export { isPodController, templateOf, withTemplatePod } from './templates.js'
+export * as labels from './labels.js'
+
+const ALLOW: ValidationResult = Object.freeze({ allowed: true, violations: [], warnings: [] })
+
+/** A namespace the webhooks act in: tenant label present, not excluded by the policy. */
+export function isStoreNamespace(ns: NamespaceInfo | undefined, policy: Policy): ns is NamespaceInfo {
+  return ns !== undefined && TENANT_LABEL in ns.labels && !policy.excludedNamespaces.includes(ns.name)
+}
+
+const isShared = (ns: NamespaceInfo): boolean => ns.labels[SHARED_LABEL] === 'true'
+
+/** The operations that make a pod in `ns` conform; empty when it already does. */
+export function mutatePod(pod: V1Pod, ns: NamespaceInfo, policy: Policy): Operation[] {
+  if (!pod.spec || isMirrorPod(pod)) return []
+  const ctx: MutationContext = { policy, namespace: ns, shared: isShared(ns) }
+  const draft = structuredClone(pod)
+  const ops: Operation[] = []
+  for (const mutation of MUTATIONS) {
+    const step = mutation.mutate(draft, ctx)
+    applyOps(draft, step)
+    ops.push(...step)
+  }
+  return foldIntoAdds(ops)
+}
+
+/** `POST /mutate`: Pods on CREATE in store namespaces. */
+export function mutate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, _lookup: ResourceLookup): MutationResult {
+  if (req.kind !== 'Pod' || req.operation !== 'CREATE' || !isStoreNamespace(ns, policy)) return { patch: [] }
+  return { patch: mutatePod(req.object as V1Pod, ns, policy) }
+}
+
+/** The pod an object would become once mutated: a Pod, or a controller's template; else undefined. */
+export function podAfterMutation(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy): V1Pod | undefined {
+  const template = req.kind === 'Pod' ? undefined : templateOf(req.object, req.kind)
+  const pod = template ? podOfTemplate(template) : req.kind === 'Pod' ? structuredClone(req.object as V1Pod) : undefined
+  if (!pod) return undefined
+  return isStoreNamespace(ns, policy) ? applyOps(pod, mutatePod(pod, ns, policy)) : pod
+}
+
+function isExempt(req: AdmissionRequestInfo, policy: Policy): boolean {
+  const user = req.userInfo?.username
+  if (user === undefined) return false
+  return policy.exempt.usernames.includes(user) ||
+    policy.exempt.serviceAccounts.some((sa) => user === `system:serviceaccount:${sa}`)
+}
+
+/** Judges a pod with the rules (all, or the UPDATE subset); `prefix` is put before every path. */
+function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, onlyUpdateRules: boolean, prefix: string): ValidationResult {
+  if (!pod.spec || isMirrorPod(pod)) return ALLOW
+  const view: PodView = { pod, spec: pod.spec, containers: containersOf(pod.spec), namespace: ns, shared: isShared(ns), policy, lookup }
+  const violations: Violation[] = []
+  const warnings: Violation[] = []
+  for (const rule of RULES) {
+    const enforcement = policy.rules[rule.id]
+    if (enforcement === 'off' || (onlyUpdateRules && !UPDATE_RULES.has(rule.id))) continue
+    const found = rule.check(view).map((f) => ({ rule: rule.id, path: prefix + f.path, message: f.reason }))
+    ;(enforcement === 'warn' ? warnings : violations).push(...found)
+  }
+  return { allowed: violations.length === 0, violations, warnings }
+}
+
+/**
+ * `POST /validate`. A Pod is judged as it is (on UPDATE only the tenant and image rules); a pod
+ * controller's template as the pod it would become, with paths starting at the object.
+ */
+export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup): ValidationResult {
+  if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return ALLOW
+  if (!isStoreNamespace(ns, policy) || isExempt(req, policy)) return ALLOW
+  if (req.kind === 'Pod') return judge(req.object as V1Pod, ns, policy, lookup, req.operation === 'UPDATE', '')
+  if (!isPodController(req.kind)) return ALLOW
+  const pod = podAfterMutation(req, ns, policy)
+  if (!pod) return ALLOW
+  const prefix = `${req.kind}/${req.object.metadata?.name ?? ''}: ${templatePath(req.kind) ?? ''}.`
+  return judge(pod, ns, policy, lookup, false, prefix)
+}
+
+/** How the CLI judges anything: as the pod it would become once created (mutate, then validate). */
+export function validateAsCreated(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup): ValidationResult {
+  if (req.kind !== 'Pod') return validate({ ...req, operation: 'CREATE' }, ns, policy, lookup)
+  const pod = podAfterMutation(req, ns, policy) ?? req.object
+  return validate({ ...req, operation: 'CREATE', object: pod }, ns, policy, lookup)
+}
+
+export const formatViolation = (v: Violation): string => `${v.rule}: ${v.path}: ${v.message}`
+
+/** The denial message: one line per violation, `<rule>: <path>: <reason>`. */
+export function formatDenial(violations: Violation[]): string {
+  return violations.map(formatViolation).join('\n')
+}
+
+/** One AdmissionResponse warning line, at most 120 characters. */
+export function formatWarning(v: Violation): string {
+  const line = formatViolation(v).replace(/\s+/g, ' ')
+  return line.length <= 120 ? line : `${line.slice(0, 117)}...`
+}

@@ -1,0 +1,18 @@
+// Label and annotation keys of the tenancy model (DESIGN.md "Tenancy model").
+export const TENANT_LABEL = 'store.platform.io/tenant'
+export const SHARED_LABEL = 'store.platform.io/shared'
+export const ROLE_LABEL = 'store.platform.io/role'
+export const PART_OF_LABEL = 'app.kubernetes.io/part-of'
+export const PART_OF_VALUE = 'store-platform'
+export const STORAGE_CLAIM_ANNOTATION = 'store.platform.io/storage-claim'
+export const APP_CONTAINER_ANNOTATION = 'store.platform.io/app-container'
+export const MUTATED_BY_ANNOTATION = 'store.platform.io/mutated-by'
+export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror'
+
+export const STOREFRONT_ROLE = 'storefront'
+export const NGINX_CONTAINER = 'nginx'
+export const COPY_PUBLIC_FILES = 'copy-public-files'
+export const PUBLIC_VOLUME = 'bagisto-public'
+export const STORAGE_VOLUME = 'bagisto-storage'
+export const PUBLIC_PATH = '/var/www/html/public'
+export const STORAGE_PATH = '/var/www/html/storage'

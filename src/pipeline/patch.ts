@@ -1,0 +1,71 @@
+// Building minimal RFC 6902 patches: add only what is missing, never replace a whole array.
+import jsonpatch from 'fast-json-patch'
+import type { Operation } from 'fast-json-patch'
+
+/** JSON-pointer escaping of one path segment (RFC 6901): `~` -> `~0`, `/` -> `~1`. */
+export function escapeSegment(segment: string | number): string {
+  return String(segment).replaceAll('~', '~0').replaceAll('/', '~1')
+}
+
+export function pointer(base: string, ...segments: Array<string | number>): string {
+  return base + segments.map((s) => `/${escapeSegment(s)}`).join('')
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * `add` operations for every field of `wanted` that is unset in `current` (at `at`), recursing
+ * into objects that exist on both sides. A missing object is added whole, so its parent exists
+ * before any of its keys are written. Explicit values, arrays included, are left alone.
+ */
+export function ensureFields(current: unknown, at: string, wanted: Record<string, unknown>): Operation[] {
+  if (!isPlainObject(current)) return [{ op: 'add', path: at, value: structuredClone(wanted) }]
+  const ops: Operation[] = []
+  for (const [key, value] of Object.entries(wanted)) {
+    const existing = current[key]
+    const path = pointer(at, key)
+    if (existing === undefined || existing === null) ops.push({ op: 'add', path, value: structuredClone(value) })
+    else if (isPlainObject(existing) && isPlainObject(value)) ops.push(...ensureFields(existing, path, value))
+  }
+  return ops
+}
+
+/** Appends `items` to the array at `at` (one `/-` add each), or creates the array when it is missing. */
+export function appendAll(array: unknown[] | undefined | null, at: string, items: unknown[]): Operation[] {
+  if (items.length === 0) return []
+  if (!array) return [{ op: 'add', path: at, value: items }]
+  return items.map((value) => ({ op: 'add', path: `${at}/-`, value }))
+}
+
+/** Applies `ops` to `doc` in place (validating each one) and returns it. */
+export function applyOps<T>(doc: T, ops: Operation[]): T {
+  return jsonpatch.applyPatch(doc, ops, true, true).newDocument
+}
+
+const startsInside = (path: string, parent: string): boolean => path.startsWith(`${parent}/`)
+const arrayInsert = (op: Operation): boolean => op.op === 'add' && /\/\d+$/.test(op.path)
+const parentOf = (path: string): string => path.slice(0, path.lastIndexOf('/'))
+
+/**
+ * Folds operations that write inside a value added earlier in the same patch into that value, so
+ * an injected container arrives as one `add` with its securityContext and resources. Safe because
+ * nothing after the fold target shifts indexes of the same array (checked).
+ */
+export function foldIntoAdds(ops: Operation[]): Operation[] {
+  const out: Operation[] = []
+  for (const op of ops) {
+    let targetIndex = out.length - 1
+    while (targetIndex >= 0 && !(out[targetIndex]?.op === 'add' && startsInside(op.path, out[targetIndex]?.path ?? ''))) targetIndex--
+    const target = out[targetIndex]
+    const shifted = out.slice(targetIndex + 1).some((o) => target && arrayInsert(o) && parentOf(o.path) === parentOf(target.path))
+    if (!target || target.op !== 'add' || target.path.endsWith('/-') || shifted) {
+      out.push(op)
+      continue
+    }
+    const relative = { ...op, path: op.path.slice(target.path.length) }
+    target.value = applyOps({ root: target.value }, [{ ...relative, path: `/root${relative.path}` }]).root
+  }
+  return out
+}

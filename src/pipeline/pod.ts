@@ -1,0 +1,54 @@
+// Read-only helpers over a pod: its containers with their field paths, role, app container.
+import type { V1Container, V1Pod, V1PodSpec } from '@kubernetes/client-node'
+import {
+  APP_CONTAINER_ANNOTATION, MIRROR_ANNOTATION, NGINX_CONTAINER, ROLE_LABEL, STORAGE_CLAIM_ANNOTATION,
+  STORAGE_VOLUME, TENANT_LABEL,
+} from './labels.js'
+
+export type ContainerList = 'initContainers' | 'containers'
+
+export interface ContainerRef {
+  container: V1Container
+  list: ContainerList
+  index: number
+  /** JSON pointer, e.g. `/spec/containers/1`. */
+  pointer: string
+  /** Field path for messages, containers addressed by name: `spec.containers[nginx]`. */
+  path: string
+}
+
+export function containersOf(spec: V1PodSpec | undefined): ContainerRef[] {
+  const lists: ContainerList[] = ['initContainers', 'containers']
+  return lists.flatMap((list) =>
+    (spec?.[list] ?? []).map((container, index) => ({
+      container, list, index,
+      pointer: `/spec/${list}/${index}`,
+      path: `spec.${list}[${container.name}]`,
+    })),
+  )
+}
+
+export const labelsOf = (pod: V1Pod): Record<string, string> => pod.metadata?.labels ?? {}
+export const annotationsOf = (pod: V1Pod): Record<string, string> => pod.metadata?.annotations ?? {}
+export const roleOf = (pod: V1Pod): string | undefined => labelsOf(pod)[ROLE_LABEL]
+export const podTenant = (pod: V1Pod): string | undefined => labelsOf(pod)[TENANT_LABEL] || undefined
+export const isMirrorPod = (pod: V1Pod): boolean => annotationsOf(pod)[MIRROR_ANNOTATION] !== undefined
+
+/** The PHP-FPM container: the annotation's choice, else `bagisto`, else `app`, else the first non-nginx. */
+export function appContainerName(pod: V1Pod): string | undefined {
+  const containers = pod.spec?.containers ?? []
+  const named = annotationsOf(pod)[APP_CONTAINER_ANNOTATION]
+  if (named !== undefined) return containers.some((c) => c.name === named) ? named : undefined
+  for (const candidate of ['bagisto', 'app']) if (containers.some((c) => c.name === candidate)) return candidate
+  return containers.find((c) => c.name !== NGINX_CONTAINER)?.name
+}
+
+/** Claim for the `bagisto-storage` volume: the existing volume's, else the annotation's. */
+export function storageClaimOf(pod: V1Pod): string | undefined {
+  const volume = pod.spec?.volumes?.find((v) => v.name === STORAGE_VOLUME)
+  if (volume) return volume.persistentVolumeClaim?.claimName
+  return annotationsOf(pod)[STORAGE_CLAIM_ANNOTATION] || undefined
+}
+
+export const hasStorageVolume = (pod: V1Pod): boolean =>
+  pod.spec?.volumes?.some((v) => v.name === STORAGE_VOLUME) ?? false

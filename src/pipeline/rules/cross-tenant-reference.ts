@@ -1,0 +1,21 @@
+import { TENANT_LABEL } from '../labels.js'
+import { podTenant } from '../pod.js'
+import { referencesOf } from './references.js'
+import type { Rule } from './rule.js'
+
+// Objects the lookup does not know are not judged: they may be created after the pod.
+export const crossTenantReference: Rule = {
+  id: 'cross-tenant-reference',
+  message: "in a shared namespace, every referenced PVC, Secret and ConfigMap must carry the pod's tenant label",
+  check({ pod, spec, namespace, shared, lookup }) {
+    const tenant = podTenant(pod)
+    if (!shared || tenant === undefined) return []
+    return referencesOf(spec).flatMap(({ kind, name, path }) => {
+      const labels = lookup.labelsOf(kind, namespace.name, name)
+      const owner = labels?.[TENANT_LABEL]
+      if (labels === undefined || owner === tenant) return []
+      const whose = owner === undefined ? 'has no tenant label' : `belongs to tenant "${owner}"`
+      return [{ path, reason: `${kind} ${name} ${whose}, not "${tenant}"` }]
+    })
+  },
+}

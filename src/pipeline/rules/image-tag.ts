@@ -1,0 +1,13 @@
+import { parseImage } from './image.js'
+import type { Rule } from './rule.js'
+
+export const imageTag: Rule = {
+  id: 'image-tag',
+  message: 'images must be pinned: a tag other than latest, or a digest',
+  check: ({ containers }) => containers.flatMap(({ container, path }) => {
+    const { tag, digest } = parseImage(container.image ?? '')
+    if (digest !== undefined || (tag !== undefined && tag !== 'latest')) return []
+    const problem = tag === undefined ? 'has no tag' : 'uses tag latest'
+    return [{ path: `${path}.image`, reason: `${container.image ?? '(none)'} ${problem}; pin a version or digest` }]
+  }),
+}

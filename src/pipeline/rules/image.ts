@@ -1,0 +1,27 @@
+// Container image references: repository (normalized like Docker does), tag and digest.
+export interface ImageRef {
+  /** e.g. `docker.io/library/nginx`, `ghcr.io/acme/shop`. */
+  repository: string
+  tag: string | undefined
+  digest: string | undefined
+}
+
+export function parseImage(image: string): ImageRef {
+  const [name = '', digest] = image.split('@', 2)
+  const slash = name.lastIndexOf('/')
+  const colon = name.lastIndexOf(':')
+  const tag = colon > slash ? name.slice(colon + 1) : undefined
+  const path = colon > slash ? name.slice(0, colon) : name
+  const [first = '', ...rest] = path.split('/')
+  const hasRegistry = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost')
+  const registry = hasRegistry ? first : 'docker.io'
+  const repo = hasRegistry ? rest.join('/') : path
+  const library = registry === 'docker.io' && !repo.includes('/') ? 'library/' : ''
+  return { repository: `${registry}/${library}${repo}`, tag, digest }
+}
+
+/** An allowlist entry matches the repository itself or a prefix of it ending at a `/`. */
+export function allowedBy(repository: string, entry: string): boolean {
+  const prefix = entry.replace(/\/+$/, '')
+  return repository === prefix || repository.startsWith(`${prefix}/`)
+}

@@ -1,0 +1,31 @@
+// The validation rules, one module each, in the order violations are reported.
+import { capabilities } from './capabilities.js'
+import { crossTenantReference } from './cross-tenant-reference.js'
+import { hostNamespaces } from './host-namespaces.js'
+import { hostPorts } from './host-ports.js'
+import { imageRegistry } from './image-registry.js'
+import { imageTag } from './image-tag.js'
+import { privilegeEscalation } from './privilege-escalation.js'
+import { privileged } from './privileged.js'
+import { resources } from './resources.js'
+import type { Rule } from './rule.js'
+import { runAsRoot } from './run-as-root.js'
+import { seccomp } from './seccomp.js'
+import { serviceAccountToken } from './service-account-token.js'
+import { storefrontShape } from './storefront-shape.js'
+import { tenantMismatch } from './tenant-mismatch.js'
+import { tenantMissing } from './tenant-missing.js'
+import { volumeTypes } from './volume-types.js'
+import type { RuleId } from '../types.js'
+
+export type { Finding, PodView, Rule } from './rule.js'
+
+export const RULES: readonly Rule[] = [
+  tenantMismatch, tenantMissing, crossTenantReference,
+  privileged, privilegeEscalation, hostNamespaces, hostPorts, volumeTypes,
+  runAsRoot, capabilities, seccomp, resources,
+  imageTag, imageRegistry, serviceAccountToken, storefrontShape,
+]
+
+/** Rules judged on a Pod UPDATE: the rest of a pod's spec is immutable. */
+export const UPDATE_RULES: ReadonlySet<RuleId> = new Set(['tenant-mismatch', 'tenant-missing', 'image-tag', 'image-registry'])

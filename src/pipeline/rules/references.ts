@@ -1,0 +1,49 @@
+// Every PVC, Secret and ConfigMap a pod names, with the field that names it.
+import type { V1PodSpec } from '@kubernetes/client-node'
+import { containersOf } from '../pod.js'
+import type { ReferencedKind } from '../types.js'
+
+export interface Reference {
+  kind: ReferencedKind
+  name: string
+  path: string
+}
+
+function volumeReferences(spec: V1PodSpec): Reference[] {
+  return (spec.volumes ?? []).flatMap((v) => {
+    const at = `spec.volumes[${v.name}]`
+    const refs: Array<Reference | undefined> = [
+      v.persistentVolumeClaim && { kind: 'PersistentVolumeClaim', name: v.persistentVolumeClaim.claimName, path: `${at}.persistentVolumeClaim.claimName` },
+      v.secret?.secretName ? { kind: 'Secret', name: v.secret.secretName, path: `${at}.secret.secretName` } : undefined,
+      v.configMap?.name ? { kind: 'ConfigMap', name: v.configMap.name, path: `${at}.configMap.name` } : undefined,
+      v.csi?.nodePublishSecretRef?.name ? { kind: 'Secret', name: v.csi.nodePublishSecretRef.name, path: `${at}.csi.nodePublishSecretRef.name` } : undefined,
+      ...(v.projected?.sources ?? []).flatMap((s, i) => [
+        s.secret?.name ? { kind: 'Secret' as const, name: s.secret.name, path: `${at}.projected.sources[${i}].secret.name` } : undefined,
+        s.configMap?.name ? { kind: 'ConfigMap' as const, name: s.configMap.name, path: `${at}.projected.sources[${i}].configMap.name` } : undefined,
+      ]),
+    ]
+    return refs.filter((r): r is Reference => r !== undefined)
+  })
+}
+
+function containerReferences(spec: V1PodSpec): Reference[] {
+  return containersOf(spec).flatMap(({ container, path }) => {
+    const refs: Array<Reference | undefined> = [
+      ...(container.env ?? []).flatMap((e) => [
+        e.valueFrom?.secretKeyRef?.name ? { kind: 'Secret' as const, name: e.valueFrom.secretKeyRef.name, path: `${path}.env[${e.name}].valueFrom.secretKeyRef.name` } : undefined,
+        e.valueFrom?.configMapKeyRef?.name ? { kind: 'ConfigMap' as const, name: e.valueFrom.configMapKeyRef.name, path: `${path}.env[${e.name}].valueFrom.configMapKeyRef.name` } : undefined,
+      ]),
+      ...(container.envFrom ?? []).flatMap((e, i) => [
+        e.secretRef?.name ? { kind: 'Secret' as const, name: e.secretRef.name, path: `${path}.envFrom[${i}].secretRef.name` } : undefined,
+        e.configMapRef?.name ? { kind: 'ConfigMap' as const, name: e.configMapRef.name, path: `${path}.envFrom[${i}].configMapRef.name` } : undefined,
+      ]),
+    ]
+    return refs.filter((r): r is Reference => r !== undefined)
+  })
+}
+
+export function referencesOf(spec: V1PodSpec): Reference[] {
+  const pullSecrets = (spec.imagePullSecrets ?? []).flatMap((s): Reference[] =>
+    s.name ? [{ kind: 'Secret', name: s.name, path: `spec.imagePullSecrets[${s.name}]` }] : [])
+  return [...volumeReferences(spec), ...containerReferences(spec), ...pullSecrets]
+}

@@ -1,0 +1,16 @@
+import { inheritedFindings } from './effective.js'
+import type { Rule } from './rule.js'
+
+const ALLOWED = new Set(['RuntimeDefault', 'Localhost'])
+
+export const seccomp: Rule = {
+  id: 'seccomp',
+  message: 'the effective seccomp profile must be RuntimeDefault or Localhost',
+  check: (view) => inheritedFindings<string>(view, {
+    field: 'seccompProfile.type',
+    fromPod: (sc) => sc.seccompProfile?.type,
+    fromContainer: (c) => c.securityContext?.seccompProfile?.type,
+    good: (v) => ALLOWED.has(v),
+    requirement: 'must be RuntimeDefault or Localhost',
+  }),
+}

@@ -1,0 +1,12 @@
+import { TENANT_LABEL } from '../labels.js'
+import { podTenant } from '../pod.js'
+import type { Rule } from './rule.js'
+
+export const tenantMissing: Rule = {
+  id: 'tenant-missing',
+  message: 'a pod in a shared namespace must carry a tenant label',
+  check({ pod, namespace, shared }) {
+    if (!shared || podTenant(pod) !== undefined) return []
+    return [{ path: `metadata.labels[${TENANT_LABEL}]`, reason: `required in shared namespace ${namespace.name}` }]
+  },
+}

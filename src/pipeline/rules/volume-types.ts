@@ -1,0 +1,14 @@
+import type { Rule } from './rule.js'
+
+// Pod Security "restricted": the only volume sources allowed.
+export const ALLOWED_VOLUME_TYPES = new Set([
+  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret',
+])
+
+export const volumeTypes: Rule = {
+  id: 'volume-types',
+  message: `volumes must be one of ${[...ALLOWED_VOLUME_TYPES].join(', ')}`,
+  check: ({ spec }) => (spec.volumes ?? []).flatMap((volume) => Object.entries(volume)
+    .filter(([type, source]) => type !== 'name' && source !== undefined && source !== null && !ALLOWED_VOLUME_TYPES.has(type))
+    .map(([type]) => ({ path: `spec.volumes[${volume.name}].${type}`, reason: `${type} volumes are not allowed` }))),
+}
