@@ -182,3 +182,12 @@ app env, storage PVC, /tmp and bootstrap/cache emptyDirs and a read-only root fi
     claimName: {{ include "bagisto.storageClaim" . }}
 {{ include "store-lib.storefront.appVolumes" . }}
 {{- end -}}
+
+{{/* bagisto.migrationEnv: the app environment inline (name/value list) plus the secret env. */}}
+{{- define "bagisto.migrationEnv" -}}
+{{- range $k, $v := (include "bagisto.appEnv" . | fromYaml) }}
+- name: {{ $k }}
+  value: {{ $v | toString | quote }}
+{{- end }}
+{{ include "bagisto.secretEnv" . }}
+{{- end -}}
