@@ -1,0 +1,24 @@
+// What the server needs to know about the cluster, whatever it comes from (a watch-backed cache
+// or a static file): namespace labels and the labels of objects a pod references.
+import type { NamespaceInfo, ReferencedKind, ResourceLookup } from '../pipeline/types.js'
+
+export interface ClusterView extends ResourceLookup {
+  /** Labels of a namespace; a promise only when the cache misses and the API server is asked. */
+  namespace(name: string): NamespaceInfo | undefined | Promise<NamespaceInfo | undefined>
+  /** True once every cache has completed its first list (gates /readyz). */
+  synced(): boolean
+  stop(): Promise<void>
+}
+
+export const REFERENCED_KINDS: readonly ReferencedKind[] = ['PersistentVolumeClaim', 'Secret', 'ConfigMap']
+
+/** The only fields kept of any cached object: Secrets' data never stays in memory. */
+export interface ObjectMeta {
+  name: string
+  namespace: string
+  labels: Record<string, string>
+}
+
+export function metaKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`
+}

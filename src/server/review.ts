@@ -1,0 +1,63 @@
+// One admission decision: which requests the webhook judges at all, the pipeline call, and how
+// each webhook fails (mutate fails open: allow unpatched; validate fails closed: deny).
+import type { Logger } from 'pino'
+import { formatDenial, formatWarning, isStoreNamespace, mutate, validate } from '../pipeline/index.js'
+import type { NamespaceInfo, RuleId } from '../pipeline/types.js'
+import type { Policy } from '../policy/index.js'
+import type { ClusterView } from '../cluster/types.js'
+import type { AdmissionResponse, ParsedReview } from './admission.js'
+import type { Webhook } from './metrics.js'
+
+export interface ReviewContext {
+  policy(): Policy
+  cluster: ClusterView
+  /** The webhook's own namespace is never judged, so it can always restart itself. */
+  ownNamespace: string
+  logger: Logger
+}
+
+export type Decision = 'allow' | 'patch' | 'warn' | 'deny' | 'skip' | 'error'
+
+export interface Outcome {
+  response: AdmissionResponse
+  decision: Decision
+  tenant: string | undefined
+  rules: RuleId[]
+}
+
+const TENANT_LABEL = 'store.platform.io/tenant'
+
+export async function review(webhook: Webhook, parsed: ParsedReview, ctx: ReviewContext): Promise<Outcome> {
+  const { uid, info } = parsed
+  const skip: Outcome = { response: { uid, allowed: true }, decision: 'skip', tenant: undefined, rules: [] }
+  if (!info || parsed.namespace === ctx.ownNamespace) return skip
+  if (webhook === 'mutate' && (info.kind !== 'Pod' || info.operation !== 'CREATE')) return skip
+
+  const found = ctx.cluster.namespace(parsed.namespace)
+  const ns: NamespaceInfo | undefined = found instanceof Promise ? await found : found
+  const policy = ctx.policy()
+  // Defense in depth: the webhook configurations already select store namespaces only.
+  if (!ns || !isStoreNamespace(ns, policy)) return skip
+  const tenant = info.object.metadata?.labels?.[TENANT_LABEL] ?? ns.labels[TENANT_LABEL]
+
+  try {
+    if (webhook === 'mutate') {
+      const { patch } = mutate(info, ns, policy, ctx.cluster)
+      if (patch.length === 0) return { response: { uid, allowed: true }, decision: 'allow', tenant, rules: [] }
+      const encoded = Buffer.from(JSON.stringify(patch)).toString('base64')
+      return { response: { uid, allowed: true, patchType: 'JSONPatch', patch: encoded }, decision: 'patch', tenant, rules: [] }
+    }
+    const result = validate(info, ns, policy, ctx.cluster)
+    const response: AdmissionResponse = { uid, allowed: result.allowed }
+    if (result.warnings.length > 0) response.warnings = result.warnings.map(formatWarning)
+    if (!result.allowed) response.status = { code: 403, message: formatDenial(result.violations) }
+    const rules = [...result.violations, ...result.warnings].map((v) => v.rule)
+    const decision: Decision = !result.allowed ? 'deny' : result.warnings.length > 0 ? 'warn' : 'allow'
+    return { response, decision, tenant, rules }
+  } catch (err) {
+    ctx.logger.error({ err, uid, webhook, namespace: parsed.namespace, kind: parsed.kind }, 'pipeline failed')
+    if (webhook === 'mutate') return { response: { uid, allowed: true }, decision: 'error', tenant, rules: [] }
+    const message = `store-admission could not judge this ${parsed.kind} (internal error: ${err instanceof Error ? err.message : String(err)}); denied because validation fails closed`
+    return { response: { uid, allowed: false, status: { code: 500, message } }, decision: 'error', tenant, rules: [] }
+  }
+}

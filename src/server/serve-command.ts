@@ -1,0 +1,141 @@
+// `store-admission serve`: flags, logger, signals. Resolves with the exit code after shutdown.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { pino } from 'pino'
+import { CERT_DIR_FILES } from './certs.js'
+import { type ServeOptions, startServer } from './start.js'
+
+const HELP = `Usage: store-admission serve [flags]
+
+Runs the admission webhook over HTTPS: POST /mutate, POST /validate, GET /healthz, /readyz, /metrics.
+
+Flags:
+  --port N                  port to listen on (default 8443; 0 picks a free one)
+  --host ADDR               address to listen on (default 0.0.0.0)
+  --tls-cert F --tls-key F  serving certificate and key (PEM); reloaded when the files change.
+                            Without them a CA and a serving cert are generated (SHA-256, SANs for
+                            store-admission.<ns>.svc[.cluster.local], localhost, 127.0.0.1) and, in a
+                            cluster, the caBundle of store-admission-mutate/-validate is patched.
+  --cert-dir DIR            keep the generated certs in DIR (ca.crt, tls.crt, tls.key), reused while
+                            valid; give ca.crt to the API server as caBundle
+  --policy F                policy YAML (default: built-in policy); reloaded when it changes, an
+                            invalid change is refused and the last good policy kept
+  --static-namespaces F     YAML with Namespace (and PVC/Secret/ConfigMap) objects; no cluster is used
+  --kubeconfig F            kubeconfig (default: in-cluster or $KUBECONFIG / ~/.kube/config)
+  --namespace NS            the webhook's own namespace (default: $POD_NAMESPACE, the service
+                            account's namespace, or store-admission); never judged
+  --body-limit BYTES        largest AdmissionReview accepted (default 3145728)
+  --watch-interval-ms N      how often the policy and certificate files are polled (default 1000)
+  --log-level LEVEL         pino level: debug, info, warn, error (default info)
+  -h, --help                show this help
+
+Logs are JSON lines on stdout, one per review. SIGTERM/SIGINT drain in-flight reviews and exit 0.
+`
+
+const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace'
+
+function defaultNamespace(): string {
+  if (process.env.POD_NAMESPACE) return process.env.POD_NAMESPACE
+  if (existsSync(SA_NAMESPACE_FILE)) return readFileSync(SA_NAMESPACE_FILE, 'utf8').trim()
+  return 'store-admission'
+}
+
+function intFlag(name: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`--${name} must be an integer between 0 and ${max}, got "${value}"`)
+  return n
+}
+
+export async function serveCommand(args: string[]): Promise<number> {
+  let values
+  try {
+    values = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'cert-dir': { type: 'string' },
+        policy: { type: 'string' },
+        'static-namespaces': { type: 'string' },
+        kubeconfig: { type: 'string' },
+        namespace: { type: 'string' },
+        'body-limit': { type: 'string' },
+        'log-level': { type: 'string' },
+        'watch-interval-ms': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values
+    if (values.help) {
+      process.stdout.write(HELP)
+      return 0
+    }
+    if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together')
+    if (values['tls-cert'] !== undefined && values['cert-dir'] !== undefined) throw new Error('--cert-dir is for generated certs; it cannot be combined with --tls-cert')
+    if (values['static-namespaces'] !== undefined && values.kubeconfig !== undefined) throw new Error('--static-namespaces runs without a cluster; drop --kubeconfig')
+  } catch (err) {
+    process.stderr.write(`store-admission serve: ${(err as Error).message}\nRun "store-admission serve --help" for usage.\n`)
+    return 2
+  }
+
+  // Asynchronous, buffered stdout: a synchronous write per review would dominate the hot path.
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 })
+  const logger = pino({ level: values['log-level'] ?? 'info', base: { name: 'store-admission' }, timestamp: pino.stdTimeFunctions.isoTime }, destination)
+  let options: ServeOptions
+  try {
+    options = {
+      port: intFlag('port', values.port, 8443, 65535),
+      host: values.host ?? '0.0.0.0',
+      tlsCert: values['tls-cert'],
+      tlsKey: values['tls-key'],
+      certDir: values['cert-dir'],
+      policy: values.policy,
+      staticNamespaces: values['static-namespaces'],
+      kubeconfig: values.kubeconfig,
+      namespace: values.namespace ?? defaultNamespace(),
+      bodyLimit: intFlag('body-limit', values['body-limit'], 3 * 1024 * 1024, 64 * 1024 * 1024),
+      watchIntervalMs: intFlag('watch-interval-ms', values['watch-interval-ms'], 1000, 600_000),
+      logger,
+    }
+  } catch (err) {
+    process.stderr.write(`store-admission serve: ${(err as Error).message}\n`)
+    return 2
+  }
+
+  let server
+  try {
+    server = await startServer(options)
+  } catch (err) {
+    logger.fatal({ error: (err as Error).message }, 'cannot start')
+    destination.flushSync()
+    process.stderr.write(`store-admission serve: ${(err as Error).message}\n`)
+    return 1
+  }
+  const caFile = options.certDir !== undefined ? join(options.certDir, CERT_DIR_FILES.ca) : undefined
+  logger.info({ url: server.url, port: server.port, namespace: options.namespace, ...(caFile ? { caFile } : {}) }, 'listening')
+
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: NodeJS.Signals): void => {
+      logger.info({ signal }, 'shutting down: draining in-flight reviews')
+      server.close().then(
+        () => {
+          logger.info('stopped')
+          destination.flushSync()
+          resolve(0)
+        },
+        (err: unknown) => {
+          logger.error({ error: (err as Error).message }, 'unclean shutdown')
+          destination.flushSync()
+          resolve(1)
+        },
+      )
+    }
+    process.once('SIGTERM', shutdown)
+    process.once('SIGINT', shutdown)
+  })
+}
