@@ -15,7 +15,7 @@ import type {
 export * from './types.js'
 export { COPY_PUBLIC_FILES_SCRIPT } from './mutations/index.js'
 export { RULES } from './rules/index.js'
-export { isPodController, templateOf, withTemplatePod } from './templates.js'
+export { isPodController, templateOf, templatePath, withTemplatePod } from './templates.js'
 export * as labels from './labels.js'
 
 const ALLOW: ValidationResult = Object.freeze({ allowed: true, violations: [], warnings: [] })
@@ -35,7 +35,7 @@ export function mutatePod(pod: V1Pod, ns: NamespaceInfo, policy: Policy): Operat
   const ops: Operation[] = []
   for (const mutation of MUTATIONS) {
     const step = mutation.mutate(draft, ctx)
-    applyOps(draft, step)
+    applyOps(draft, structuredClone(step)) // a copy: the draft must not share objects with the patch
     ops.push(...step)
   }
   return foldIntoAdds(ops)

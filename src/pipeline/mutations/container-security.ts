@@ -15,8 +15,8 @@ export const containerSecurity: Mutation = {
   id: 'container-security',
   mutate(pod) {
     return containersOf(pod.spec).flatMap(({ container, pointer: at }): Operation[] => {
-      const wanted: Record<string, unknown> = { capabilities: { drop: ['ALL'] } }
-      if (!escalationForced(container)) wanted.allowPrivilegeEscalation = false
+      const wanted: Record<string, unknown> = escalationForced(container) ? {} : { allowPrivilegeEscalation: false }
+      wanted.capabilities = { drop: ['ALL'] }
       return ensureFields(container.securityContext, pointer(at, 'securityContext'), wanted)
     })
   },
