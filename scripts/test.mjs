@@ -9,7 +9,8 @@ const stages = {
   unit: ['npx', ['tap', '--reporter=tap', 'test/unit']],
   charts: ['npx', ['tap', '--reporter=tap', 'test/charts']],
   runtime: ['npx', ['tap', '--reporter=tap', '--jobs=1', 'test/runtime']],
-  e2e: ['npx', ['tap', '--reporter=tap', '--jobs=1', 'test/e2e']],
+  // the control plane is started for the stage and always stopped after it (scripts/testenv/e2e.sh)
+  e2e: ['bash', ['scripts/testenv/e2e.sh', 'test/e2e']],
 }
 
 const summaryLine = /^# \{ total: (\d+)(?:, pass: (\d+))?(?:, fail: (\d+))?/m
