@@ -92,8 +92,7 @@ async function run(command: string | undefined, args: string[], io: CliIO): Prom
     }
     case 'serve': {
       // Loaded only when serving, so check/mutate stay light.
-      const serveModule: string = '../server/serve-command.js'
-      const { serveCommand } = (await import(serveModule)) as { serveCommand(args: string[]): Promise<number> }
+      const { serveCommand } = await import('../server/serve-command.js')
       return serveCommand(args)
     }
     default:

@@ -24,7 +24,8 @@ export function inheritedFindings<T>(view: PodView, f: InheritedField<T>): Findi
     if (value !== undefined && !f.good(value)) {
       findings.push({ path: `${path}.securityContext.${f.field}`, reason: `${f.requirement} (is ${String(value)})` })
     } else if (value === undefined && !podGood) {
-      findings.push({ path: `${path}.securityContext.${f.field}`, reason: `${f.requirement} (unset here and at pod level)` })
+      const pod = podValue === undefined ? 'and at pod level' : `and pod level is ${String(podValue)}`
+      findings.push({ path: `${path}.securityContext.${f.field}`, reason: `${f.requirement} (unset here ${pod})` })
     }
   }
   return findings

@@ -1,0 +1,149 @@
+// Every rule both ways: a compliant pod passes it, one change makes it report, with its message.
+import type { V1Container, V1Pod } from '@kubernetes/client-node'
+import t from 'tap'
+import { RULE_IDS, RULES, type NamespaceInfo, type ResourceLookup, type RuleId } from '../../../src/pipeline/index.js'
+import { defaultPolicy, type Policy } from '../../../src/policy/index.js'
+import {
+  ACME, MALL, NO_LOOKUP, fixturePod, lookupOf, mutated, plainPod, validatePod,
+} from '../../fixtures/support.js'
+
+interface Case {
+  rule: RuleId
+  name: string
+  /** Changes a compliant pod (in place) so that it breaks the rule. */
+  breakIt(pod: V1Pod): void
+  path: string
+  message: RegExp
+  base?: () => V1Pod
+  ns?: NamespaceInfo
+  policy?: Policy
+  lookup?: ResourceLookup
+}
+
+const first = (pod: V1Pod): V1Container => pod.spec!.containers[0]!
+const sc = (pod: V1Pod) => (first(pod).securityContext ??= {})
+const shopPod = (): V1Pod => mutated(plainPod({ labels: { 'store.platform.io/tenant': 'shop1' } }), MALL)
+const storefront = (): V1Pod => mutated(fixturePod('storefront'))
+const allowlist: Policy = { ...defaultPolicy(), registries: ['ghcr.io/acme'] }
+const C = 'spec.containers[web]'
+
+const cases: Case[] = [
+  { rule: 'tenant-mismatch', name: 'other tenant label', breakIt: (p) => { p.metadata!.labels!['store.platform.io/tenant'] = 'globex' },
+    path: 'metadata.labels[store.platform.io/tenant]', message: /tenant "globex" differs from namespace acme's tenant "acme"/ },
+  { rule: 'tenant-missing', name: 'no tenant label in a shared namespace', base: shopPod, ns: MALL,
+    breakIt: (p) => { delete p.metadata!.labels!['store.platform.io/tenant'] },
+    path: 'metadata.labels[store.platform.io/tenant]', message: /required in shared namespace mall/ },
+  { rule: 'cross-tenant-reference', name: 'secret volume of another tenant', base: shopPod, ns: MALL,
+    lookup: lookupOf({ 'Secret/mall/db': { 'store.platform.io/tenant': 'shop2' } }),
+    breakIt: (p) => { p.spec!.volumes = [{ name: 'db', secret: { secretName: 'db' } }] },
+    path: 'spec.volumes[db].secret.secretName', message: /Secret db belongs to tenant "shop2", not "shop1"/ },
+  { rule: 'cross-tenant-reference', name: 'envFrom configMap without tenant label', base: shopPod, ns: MALL,
+    lookup: lookupOf({ 'ConfigMap/mall/settings': {} }),
+    breakIt: (p) => { first(p).envFrom = [{ configMapRef: { name: 'settings' } }] },
+    path: `${C}.envFrom[0].configMapRef.name`, message: /ConfigMap settings has no tenant label/ },
+  { rule: 'cross-tenant-reference', name: 'pull secret of another tenant', base: shopPod, ns: MALL,
+    lookup: lookupOf({ 'Secret/mall/pull': { 'store.platform.io/tenant': 'shop2' } }),
+    breakIt: (p) => { p.spec!.imagePullSecrets = [{ name: 'pull' }] },
+    path: 'spec.imagePullSecrets[pull]', message: /Secret pull belongs to tenant "shop2"/ },
+  { rule: 'cross-tenant-reference', name: 'PVC of another tenant', base: shopPod, ns: MALL,
+    lookup: lookupOf({ 'PersistentVolumeClaim/mall/data': { 'store.platform.io/tenant': 'shop2' } }),
+    breakIt: (p) => { p.spec!.volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] },
+    path: 'spec.volumes[data].persistentVolumeClaim.claimName', message: /PersistentVolumeClaim data belongs to tenant "shop2"/ },
+  { rule: 'privileged', name: 'privileged container', breakIt: (p) => { sc(p).privileged = true },
+    path: `${C}.securityContext.privileged`, message: /must not be true/ },
+  { rule: 'privilege-escalation', name: 'escalation allowed', breakIt: (p) => { sc(p).allowPrivilegeEscalation = true },
+    path: `${C}.securityContext.allowPrivilegeEscalation`, message: /must be false \(is true\)/ },
+  { rule: 'privilege-escalation', name: 'escalation unset', breakIt: (p) => { delete sc(p).allowPrivilegeEscalation },
+    path: `${C}.securityContext.allowPrivilegeEscalation`, message: /must be false \(is unset\)/ },
+  { rule: 'host-namespaces', name: 'hostPID', breakIt: (p) => { p.spec!.hostPID = true },
+    path: 'spec.hostPID', message: /must not be true/ },
+  { rule: 'host-ports', name: 'a hostPort', breakIt: (p) => { first(p).ports = [{ containerPort: 80, hostPort: 8080 }] },
+    path: `${C}.ports[0].hostPort`, message: /host port 8080 is not allowed/ },
+  { rule: 'volume-types', name: 'hostPath volume', breakIt: (p) => { p.spec!.volumes = [{ name: 'root', hostPath: { path: '/' } }] },
+    path: 'spec.volumes[root].hostPath', message: /hostPath volumes are not allowed/ },
+  { rule: 'run-as-root', name: 'pod runAsNonRoot false', breakIt: (p) => { p.spec!.securityContext!.runAsNonRoot = false },
+    path: 'spec.securityContext.runAsNonRoot', message: /must be true \(is false\)/ },
+  { rule: 'run-as-root', name: 'runAsNonRoot unset everywhere', breakIt: (p) => { delete p.spec!.securityContext!.runAsNonRoot },
+    path: `${C}.securityContext.runAsNonRoot`, message: /unset here and at pod level/ },
+  { rule: 'run-as-root', name: 'container runAsUser 0', breakIt: (p) => { sc(p).runAsUser = 0 },
+    path: `${C}.securityContext.runAsUser`, message: /must not be 0/ },
+  { rule: 'capabilities', name: 'adds SYS_ADMIN', breakIt: (p) => { sc(p).capabilities!.add = ['NET_BIND_SERVICE', 'SYS_ADMIN'] },
+    path: `${C}.securityContext.capabilities.add`, message: /may only add NET_BIND_SERVICE \(adds SYS_ADMIN\)/ },
+  { rule: 'capabilities', name: 'drop without ALL', breakIt: (p) => { sc(p).capabilities!.drop = ['NET_RAW'] },
+    path: `${C}.securityContext.capabilities.drop`, message: /must include ALL \(is \[NET_RAW\]\)/ },
+  { rule: 'seccomp', name: 'container Unconfined', breakIt: (p) => { sc(p).seccompProfile = { type: 'Unconfined' } },
+    path: `${C}.securityContext.seccompProfile.type`, message: /must be RuntimeDefault or Localhost \(is Unconfined\)/ },
+  { rule: 'seccomp', name: 'unset everywhere', breakIt: (p) => { delete p.spec!.securityContext!.seccompProfile },
+    path: `${C}.securityContext.seccompProfile.type`, message: /unset here and at pod level/ },
+  { rule: 'resources', name: 'no memory limit', breakIt: (p) => { delete first(p).resources!.limits },
+    path: `${C}.resources`, message: /missing limits\.memory/ },
+  { rule: 'image-tag', name: 'untagged image', breakIt: (p) => { first(p).image = 'registry.example.com/web' },
+    path: `${C}.image`, message: /has no tag/ },
+  { rule: 'image-tag', name: 'latest tag', breakIt: (p) => { first(p).image = 'localhost:5000/web:latest' },
+    path: `${C}.image`, message: /uses tag latest/ },
+  { rule: 'image-registry', name: 'registry outside the allowlist', policy: allowlist,
+    base: () => { const p = mutated(plainPod()); first(p).image = 'ghcr.io/acme/web:1'; return p },
+    breakIt: (p) => { first(p).image = 'ghcr.io/acmeevil/web:1' },
+    path: `${C}.image`, message: /ghcr\.io\/acmeevil\/web is not in the registry allowlist/ },
+  { rule: 'service-account-token', name: 'token automounted', breakIt: (p) => { p.spec!.automountServiceAccountToken = true },
+    path: 'spec.automountServiceAccountToken', message: /must not be true on a store pod/ },
+  { rule: 'storefront-shape', name: 'no nginx', base: storefront,
+    breakIt: (p) => { p.spec!.containers = p.spec!.containers.filter((c) => c.name !== 'nginx') },
+    path: 'spec.containers', message: /no nginx container/ },
+  { rule: 'storefront-shape', name: 'storage is not a PVC', base: storefront,
+    breakIt: (p) => { p.spec!.volumes!.find((v) => v.name === 'bagisto-storage')!.persistentVolumeClaim = undefined },
+    path: 'spec.volumes[bagisto-storage]', message: /must be a persistentVolumeClaim/ },
+  { rule: 'storefront-shape', name: 'app container annotation names nothing', base: storefront,
+    breakIt: (p) => { p.metadata!.annotations!['store.platform.io/app-container'] = 'php' },
+    path: 'metadata.annotations[store.platform.io/app-container]', message: /names container php, which does not exist/ },
+]
+
+t.test('every rule has a case and a message', async (t) => {
+  t.same(RULES.map((r) => r.id).sort(), [...RULE_IDS].sort())
+  for (const id of RULE_IDS) t.ok(cases.some((c) => c.rule === id), `case for ${id}`)
+  for (const rule of RULES) t.match(rule.message, /\w/, `${rule.id} message`)
+})
+
+for (const c of cases) {
+  t.test(`${c.rule}: ${c.name}`, async (t) => {
+    const ns = c.ns ?? ACME
+    const policy = c.policy ?? defaultPolicy()
+    const lookup = c.lookup ?? NO_LOOKUP
+    const good = (c.base ?? (() => mutated(plainPod())))()
+    // The reference is added with a same-tenant owner first: the rule must stay quiet then.
+    const goodResult = validatePod(good, ns, policy, lookup)
+    t.same(goodResult.violations, [], 'compliant pod passes')
+    const bad = structuredClone(good)
+    c.breakIt(bad)
+    const result = validatePod(bad, ns, policy, lookup)
+    t.equal(result.allowed, false, 'denied')
+    t.ok(result.violations.every((v) => v.rule === c.rule), `only ${c.rule}: ${JSON.stringify(result.violations)}`)
+    const found = result.violations.find((v) => v.path === c.path)
+    t.equal(found?.rule, c.rule, `${c.rule} at ${c.path}`)
+    t.match(found?.message ?? '', c.message)
+  })
+}
+
+t.test('cross-tenant-reference passes references of the same tenant, and unknown ones', async (t) => {
+  const pod = shopPod()
+  pod.spec!.volumes = [{ name: 'db', secret: { secretName: 'db' } }, { name: 'x', configMap: { name: 'unknown' } }]
+  const lookup = lookupOf({ 'Secret/mall/db': { 'store.platform.io/tenant': 'shop1' } })
+  t.same(validatePod(pod, MALL, defaultPolicy(), lookup).violations, [])
+})
+
+t.test('image-tag accepts a digest; image-registry is quiet without an allowlist', async (t) => {
+  const pod = mutated(plainPod())
+  first(pod).image = 'nginx@sha256:' + 'a'.repeat(64)
+  t.same(validatePod(pod).violations, [])
+  first(pod).image = 'nginx:1.27'
+  t.same(validatePod(pod, ACME, { ...defaultPolicy(), registries: ['docker.io/library'] }).violations, [])
+})
+
+t.test('container values override the pod level (effective values)', async (t) => {
+  const pod = mutated(plainPod())
+  delete pod.spec!.securityContext!.runAsNonRoot
+  delete pod.spec!.securityContext!.seccompProfile
+  sc(pod).runAsNonRoot = true
+  sc(pod).seccompProfile = { type: 'Localhost', localhostProfile: 'p.json' }
+  t.same(validatePod(pod).violations, [])
+})
