@@ -6,7 +6,7 @@ import * as net from 'node:net'
 import { spawnSync } from 'node:child_process'
 import {
   PodFs, ProcessGroup, asPodUser, buildImage, extractStorefront, fastcgiGet, files, findNginx,
-  findPhpFpm, freePorts, giveToPod, groupAlive, helmTemplate, hostInitEnv, httpRequest, makeTempRoot,
+  findPhpFpm, freePorts, giveToPod, groupAlive, groupUids, podUid, helmTemplate, hostInitEnv, httpRequest, makeTempRoot,
   makeVolumes, removeTree, runInitScript, seedStorage, sleep, tail, waitForPort, writeFpmConfig,
   writeNginxConfig, type HttpResponse, type Proc,
 } from './fixtures/pod.js'
@@ -73,6 +73,7 @@ t.test('nginx starts and /health answers 200 without PHP', async (t) => {
   nginx = procs.start('nginx', nginxBin, ['-e', nginxCfg.errorLog, '-c', nginxCfg.conf], { log: `${root}/logs/nginx.out` })
   await waitForPort(nginxPort, nginx)
   t.pass(`nginx listens on the rendered port ${nginxPort}`)
+  t.same([...new Set(groupUids(nginx.pgid))], [podUid], `nginx master and workers run as uid ${podUid}`)
   // php-fpm is not running yet: /health must not need it, while a PHP page must fail
   const h = await get('/health')
   t.equal(h.status, 200, `/health is 200 with php-fpm down${h.status !== 200 ? diag() : ''}`)
@@ -87,6 +88,7 @@ t.test('php-fpm starts on the rendered port', async (t) => {
   })
   await waitForPort(fpmPort, fpm)
   t.pass(`php-fpm listens on the rendered php.fpmPort ${fpmPort}`)
+  t.same([...new Set(groupUids(fpm.pgid))], [podUid], `php-fpm master and workers run as uid ${podUid}`)
   const ping = await fastcgiGet(fpmPort, '/ping')
   t.match(ping.stdout, /\r?\n\r?\npong/, 'ping.path /ping answers pong')
   const status = await fastcgiGet(fpmPort, '/status')
@@ -99,7 +101,8 @@ t.test('pretty URLs reach index.php through FastCGI', async (t) => {
   t.equal(home.status, 200, `/ is 200${home.status !== 200 ? `: ${home.text}${diag()}` : ''}`)
   t.match(home.text, /^routed:\/$/m, '/ is routed to index.php, which sees the path /')
   t.equal(home.headers['x-front-controller'], 'index.php', 'the answer comes from the PHP front controller')
-  t.match(home.text, new RegExp(`^script:${pod.appRoot}/public/index\\.php$`, 'm'), 'SCRIPT_FILENAME is <appRoot>/public/index.php')
+  const docroot = fs.realpathSync(`${pod.appRoot}/public`).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  t.match(home.text, new RegExp(`^script:${docroot}/index\\.php$`, 'm'), 'SCRIPT_FILENAME is <appRoot>/public/index.php (the copy on the emptyDir)')
 
   const pretty = await get('/some/pretty/url?page=2&sort=price')
   t.equal(pretty.status, 200, '/some/pretty/url is 200')
