@@ -1,0 +1,85 @@
+// Validation around the rules: templates, UPDATE, enforcement modes, exemptions, message formats.
+import t from 'tap'
+import {
+  formatDenial, formatWarning, validate, validateAsCreated, type AdmissionRequestInfo, type Violation,
+} from '../../../src/pipeline/index.js'
+import { defaultPolicy, type Policy } from '../../../src/policy/index.js'
+import { ACME, NAMESPACES, NO_LOOKUP, fixturePod, mutated, plainPod, podRequest, validatePod } from '../../fixtures/support.js'
+
+const policy = defaultPolicy()
+const withRules = (rules: Partial<Policy['rules']>): Policy => ({ ...policy, rules: { ...policy.rules, ...rules } })
+
+const deployment = (privileged: boolean): AdmissionRequestInfo => ({
+  operation: 'CREATE', kind: 'Deployment', namespace: 'acme',
+  object: {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'acme-bagisto' },
+    spec: { template: { metadata: {}, spec: { containers: [{ name: 'nginx', image: 'nginx:1.27', securityContext: { privileged } }] } } },
+  } as AdmissionRequestInfo['object'],
+})
+
+t.test('a pod template is judged as the pod it would become, paths starting at the object', async (t) => {
+  t.same(validate(deployment(false), ACME, policy, NO_LOOKUP), { allowed: true, violations: [], warnings: [] })
+  const result = validate(deployment(true), ACME, policy, NO_LOOKUP)
+  const at = 'Deployment/acme-bagisto: spec.template.spec.containers[nginx].securityContext'
+  t.same(result.violations, [
+    { rule: 'privileged', path: `${at}.privileged`, message: 'must not be true' },
+    // not defaulted next to privileged: true (the API server would reject that pod)
+    { rule: 'privilege-escalation', path: `${at}.allowPrivilegeEscalation`, message: 'must be false (is unset)' },
+  ])
+})
+
+t.test('CronJob templates live under spec.jobTemplate', async (t) => {
+  const cron: AdmissionRequestInfo = {
+    operation: 'CREATE', kind: 'CronJob', namespace: 'acme',
+    object: { kind: 'CronJob', metadata: { name: 'tick' }, spec: { jobTemplate: { spec: { template: { spec: { hostIPC: true, containers: [{ name: 'c', image: 'x:1' }] } } } } } } as AdmissionRequestInfo['object'],
+  }
+  t.match(validate(cron, ACME, policy, NO_LOOKUP).violations, [{ rule: 'host-namespaces', path: 'CronJob/tick: spec.jobTemplate.spec.template.spec.hostIPC' }])
+})
+
+t.test('a Pod is judged as it is: a pod the mutating webhook skipped is denied', async (t) => {
+  const result = validatePod(plainPod())
+  t.equal(result.allowed, false)
+  t.ok(new Set(result.violations.map((v) => v.rule)).size >= 5, 'all violations at once')
+  t.same(validatePod(mutated(plainPod())).violations, [])
+  t.same(validateAsCreated(podRequest(plainPod()), ACME, policy, NO_LOOKUP).violations, [], 'the CLI judges it mutated')
+})
+
+t.test('on a Pod UPDATE only the tenant and image rules are judged', async (t) => {
+  const old = plainPod({ labels: { 'store.platform.io/tenant': 'acme' } })
+  old.spec!.containers[0]!.image = 'web:1'
+  t.equal(validate(podRequest(old, ACME, 'UPDATE'), ACME, policy, NO_LOOKUP).allowed, true, 'pre-policy pod can be relabelled')
+  old.metadata!.labels!['store.platform.io/tenant'] = 'globex'
+  old.spec!.containers[0]!.image = 'web:latest'
+  t.same(validate(podRequest(old, ACME, 'UPDATE'), ACME, policy, NO_LOOKUP).violations.map((v) => v.rule), ['tenant-mismatch', 'image-tag'])
+})
+
+t.test('enforcement: warn admits with warnings, off ignores', async (t) => {
+  const pod = mutated(plainPod())
+  pod.spec!.hostNetwork = true
+  const warned = validatePod(pod, ACME, withRules({ 'host-namespaces': 'warn' }))
+  t.same(warned, { allowed: true, violations: [], warnings: [{ rule: 'host-namespaces', path: 'spec.hostNetwork', message: 'must not be true' }] })
+  t.same(validatePod(pod, ACME, withRules({ 'host-namespaces': 'off' })), { allowed: true, violations: [], warnings: [] })
+})
+
+t.test('exempt users and service accounts, other namespaces and operations are admitted', async (t) => {
+  const pod = plainPod()
+  const exempt: Policy = { ...policy, exempt: { usernames: ['ci-admin'], serviceAccounts: ['platform:deployer'] } }
+  const as = (username: string): AdmissionRequestInfo => ({ ...podRequest(pod), userInfo: { username } })
+  t.equal(validate(as('ci-admin'), ACME, exempt, NO_LOOKUP).allowed, true)
+  t.equal(validate(as('system:serviceaccount:platform:deployer'), ACME, exempt, NO_LOOKUP).allowed, true)
+  t.equal(validate(as('system:serviceaccount:platform:other'), ACME, exempt, NO_LOOKUP).allowed, false)
+  t.equal(validatePod(pod, NAMESPACES.plain).allowed, true, 'not a store namespace')
+  t.equal(validate(podRequest(pod, ACME, 'DELETE'), ACME, policy, NO_LOOKUP).allowed, true)
+  t.equal(validatePod(fixturePod('mirror')).allowed, true, 'mirror pod')
+})
+
+t.test('message formats', async (t) => {
+  const v: Violation[] = [
+    { rule: 'privileged', path: 'spec.containers[a].securityContext.privileged', message: 'must not be true' },
+    { rule: 'host-ports', path: 'spec.containers[a].ports[0].hostPort', message: 'host port 80 is not allowed' },
+  ]
+  t.equal(formatDenial(v), 'privileged: spec.containers[a].securityContext.privileged: must not be true\nhost-ports: spec.containers[a].ports[0].hostPort: host port 80 is not allowed')
+  t.equal(formatWarning(v[0]!), 'privileged: spec.containers[a].securityContext.privileged: must not be true')
+  const long = formatWarning({ rule: 'image-registry', path: `spec.containers[${'x'.repeat(80)}].image`, message: 'a\nb '.repeat(40) })
+  t.ok(long.length <= 120 && !long.includes('\n'), long)
+})

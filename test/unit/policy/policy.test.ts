@@ -1,0 +1,55 @@
+// Policy: defaults filled, the shipped default.yaml valid, bad files refused with file and field named.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { RULE_IDS } from '../../../src/pipeline/index.js'
+import { defaultPolicy, loadPolicyFile, parsePolicy, PolicyError } from '../../../src/policy/index.js'
+
+t.test('defaults', async (t) => {
+  const p = defaultPolicy()
+  t.same(p.securityContext, { runAsUser: 33, runAsGroup: 33, fsGroup: 33 })
+  t.same(p.registries, [])
+  for (const id of RULE_IDS) t.equal(p.rules[id], 'deny', id)
+  t.ok(p.excludedNamespaces.includes('kube-system'))
+  t.same(p.readOnlyRootFilesystem.storefront?.nginx, ['/var/cache/nginx', '/var/run', '/tmp'])
+  t.not(defaultPolicy().rules, p.rules, 'fresh objects each time')
+})
+
+t.test('partial policies keep the other defaults', async (t) => {
+  const p = parsePolicy('rules:\n  image-tag: warn\nsecurityContext:\n  runAsUser: 1000\n', 'p.yaml')
+  t.equal(p.rules['image-tag'], 'warn')
+  t.equal(p.rules.privileged, 'deny')
+  t.same(p.securityContext, { runAsUser: 1000, runAsGroup: 33, fsGroup: 33 })
+})
+
+t.test('policy/default.yaml is valid and equals the built-in defaults', async (t) => {
+  const text = readFileSync(new URL('../../../policy/default.yaml', import.meta.url), 'utf8')
+  t.same(parsePolicy(text, 'policy/default.yaml'), defaultPolicy())
+})
+
+const rejections: Array<[string, RegExp]> = [
+  ['rules:\n  privileged: maybe\n', /bad\.yaml: invalid policy: rules\.privileged: must be one of deny, warn, off/],
+  ['rules:\n  no-such-rule: deny\n', /rules: unknown key "no-such-rule"/],
+  ['registrys: []\n', /\(top level\): unknown key "registrys"/],
+  ['securityContext:\n  runAsUser: 0\n', /securityContext\.runAsUser: must be >= 1/],
+  ['defaultResources:\n  requests:\n    memory: lots\n', /defaultResources\.requests\.memory: must match pattern/],
+  ['readOnlyRootFilesystem:\n  storefront:\n    nginx: [tmp]\n', /readOnlyRootFilesystem\.storefront\.nginx\.0: must match pattern/],
+  ['- a list\n', /\(top level\): must be object/],
+  ['rules: [\n', /bad\.yaml: not valid YAML/],
+]
+for (const [text, message] of rejections) {
+  t.test(`rejects ${JSON.stringify(text)}`, async (t) => {
+    const err = (() => { try { parsePolicy(text, 'bad.yaml') } catch (e) { return e } return undefined })()
+    t.ok(err instanceof PolicyError, 'throws a PolicyError')
+    t.match((err as Error | undefined)?.message, message)
+  })
+}
+
+t.test('loadPolicyFile reads a file and names it in errors', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'policy-'))
+  const file = join(dir, 'policy.yaml')
+  writeFileSync(file, 'registries: [ghcr.io/acme]\n')
+  t.same((await loadPolicyFile(file)).registries, ['ghcr.io/acme'])
+  await t.rejects(loadPolicyFile(join(dir, 'missing.yaml')), /missing\.yaml: cannot read policy/)
+})
