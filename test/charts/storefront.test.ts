@@ -14,8 +14,12 @@ t.test('fullname is the release name for release "bagisto", "<release>-bagisto" 
   const other = render({ release: 'shop' }).objects
   t.ok(get(other, 'Deployment', 'shop-bagisto'))
   t.ok(get(other, 'ConfigMap', 'shop-bagisto-php-fpm'))
-  const long = render({ release: 'a'.repeat(70) }).objects
-  t.ok(long.every((o: K8sObject) => o.metadata.name.length <= 63), 'names are truncated to 63 characters')
+  const long = render({ release: 'a'.repeat(53) }).objects
+  for (const o of long) {
+    const max = ['Service', 'StatefulSet'].includes(o.kind) ? 63 : 253
+    t.ok(o.metadata.name.length <= max, `${o.kind}/${o.metadata.name}: name within ${max} characters`)
+    t.ok(Object.values(o.metadata.labels ?? {}).every((v) => v.length <= 63), `${o.kind}: label values within 63 characters`)
+  }
 })
 
 t.test('nginx ConfigMap: one server block with the contract\'s locations', async (t) => {

@@ -1,5 +1,9 @@
-{{/* bagisto.fullname: the standard full name (release "bagisto" -> "bagisto"). */}}
+{{/*
+bagisto.fullname: the standard full name (release "bagisto" -> "bagisto"). Every template uses it, so
+it also runs the cross-field checks first (bagisto.validate renders nothing).
+*/}}
 {{- define "bagisto.fullname" -}}
+{{- include "bagisto.validate" . -}}
 {{- include "store-lib.names.fullname" (dict "context" .) -}}
 {{- end -}}
 
