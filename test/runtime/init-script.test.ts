@@ -5,13 +5,14 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {
   PodFs, buildImage, extractStorefront, files, freePorts, giveToPod, helmTemplate, hostInitEnv,
-  initEnvNames, isRoot, makeTempRoot, makeVolumes, podUid, removeTree, runInitScript, seedStorage,
+  initEnvNames, isRoot, onSignals, makeTempRoot, makeVolumes, podUid, removeTree, runInitScript, seedStorage,
   snapshotTree, asPodUser, type StorefrontPod,
 } from './fixtures/pod.js'
 import { spawnSync } from 'node:child_process'
 
 const root = makeTempRoot('runtime-init')
 t.teardown(() => removeTree(root))
+onSignals(() => removeTree(root))
 const pod = new PodFs(root)
 
 const [nginxPort, fpmPort] = await freePorts(2)

@@ -1,13 +1,13 @@
 // The storefront pod serving for real: the rendered nginx server block and php-fpm pool under
 // Debian's nginx and php-fpm, over a document root prepared by the rendered init script.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import * as fs from 'node:fs'
 import * as net from 'node:net'
 import { spawnSync } from 'node:child_process'
 import {
   PodFs, ProcessGroup, asPodUser, buildImage, extractStorefront, fastcgiGet, files, findNginx,
   findPhpFpm, freePorts, giveToPod, groupAlive, groupUids, podUid, helmTemplate, hostInitEnv, httpRequest, makeTempRoot,
-  makeVolumes, removeTree, runInitScript, seedStorage, sleep, tail, waitForPort, writeFpmConfig,
+  makeVolumes, onSignals, removeTree, runInitScript, seedStorage, sleep, tail, waitForPort, writeFpmConfig,
   writeNginxConfig, type HttpResponse, type Proc,
 } from './fixtures/pod.js'
 
@@ -17,6 +17,8 @@ const root = makeTempRoot('runtime-serve')
 const procs = new ProcessGroup()
 // every process started here is stopped even when an assertion (or the whole file) fails
 process.once('exit', () => procs.killAllSync())
+// a timeout or ^C: the pod's process groups are detached from ours, so stop them here
+onSignals(() => { procs.killAllSync(); removeTree(root) })
 t.teardown(async () => {
   const left = await procs.stopAll()
   if (left.length) console.error(`# runtime: could not stop ${left.join(', ')}`)
@@ -50,7 +52,7 @@ const fpmRequests = (): string[] => {
   try { return fs.readFileSync(fpmCfg.accessLog, 'utf8').split('\n').filter(Boolean) } catch { return [] }
 }
 const diag = (): string => `\n--- nginx error log\n${tail(nginxCfg.errorLog, 15)}\n--- php-fpm log\n${tail(fpmCfg.errorLog, 15)}`
-const hasCacheHeaders = (t: Tap, r: HttpResponse, what: string): void => {
+const hasCacheHeaders = (t: Test, r: HttpResponse, what: string): void => {
   const cc = String(r.headers['cache-control'] ?? '')
   const expires = r.headers.expires
   t.ok(cc || expires, `${what}: has cache headers (Cache-Control: ${cc || '-'}; Expires: ${expires ?? '-'})`)
@@ -59,7 +61,7 @@ const hasCacheHeaders = (t: Tap, r: HttpResponse, what: string): void => {
   if (expires) t.ok(Date.parse(expires) > Date.now(), `${what}: Expires is in the future`)
   t.notMatch(cc, /no-store|no-cache/, `${what}: not marked uncacheable`)
 }
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0]
+
 
 t.test('the rendered config is accepted by Debian nginx and php-fpm', async (t) => {
   const nt = spawnSync(nginxBin, ['-t', '-e', nginxCfg.errorLog, '-c', nginxCfg.conf], { encoding: 'utf8', ...asPodUser() })
