@@ -163,6 +163,23 @@ t.test('uploads on the PVC are served through the recreated public/storage symli
   t.equal(n.body.toString('latin1'), files.banner.toString('latin1') + '-new', 'with its content')
 })
 
+// Uploads live on the PVC and are reachable under /storage/: a .php file that got there (an
+// upload filter bypass) must never be executed. KNOWN CHART BUG (reported, not yet fixed in
+// charts/store-lib/templates/_nginx.tpl): the generic `location ~ \.php$` executes it. Kept as a
+// TODO (the assertions run and print `not ok ... # TODO` without failing `make test`); drop the
+// `todo` once the chart denies PHP under /storage/ (or only passes /index.php to FastCGI).
+const storagePhpTodo = { todo: 'chart bug: PHP under /storage/ is executed (charts/store-lib/templates/_nginx.tpl)' }
+t.test('a PHP file on the storage volume is not executed', async (t) => {
+  const dir = `${pod.volumes['bagisto-storage']}/app/public/uploads`
+  fs.mkdirSync(dir, { recursive: true })
+  fs.writeFileSync(`${dir}/shell.php`, '<?php echo "EXECUTED:" . (6 * 7);\n')
+  giveToPod(dir)
+  const before = fpmRequests().length
+  const r = await get('/storage/uploads/shell.php')
+  t.notMatch(r.text, /EXECUTED:42/, `/storage/uploads/shell.php is not executed (${r.status})`, storagePhpTodo)
+  t.equal(fpmRequests().length, before, 'php-fpm was not asked to run it', storagePhpTodo)
+})
+
 t.test('dotfiles are denied', async (t) => {
   for (const p of ['/.env', '/.htaccess', '/build/../.env', '/%2eenv']) {
     const r = await get(p)
