@@ -75,3 +75,14 @@ t.test('cross-field checks fail with clear messages', async (t) => {
   t.equal(helm(templateArgs({ set: { 'mysql.enabled': 'false', 'externalDatabase.host': 'db', existingSecret: 's' } })).status, 0,
     'external DB password may come from existingSecret')
 })
+
+t.test('README parameter table and values.schema.json are generated from values.yaml and current', async (t) => {
+  const { run } = await import('./fixtures/helm.js')
+  const table = run('python3', [path.join(BAGISTO, 'schema-src/gen-readme-table.py')])
+  t.equal(table.status, 0, 'generator runs', { stderr: table.stderr })
+  const readme = readFileSync(path.join(BAGISTO, 'README.md'), 'utf8')
+  t.ok(readme.includes(table.stdout.trim()), 'README.md holds the current parameter table (run schema-src/gen-readme-table.py)')
+  for (const key of ['storefront.appRoot', 'storefront.initPaths.publicTarget', 'storefront.initPaths.storageTarget', 'php.fpmPort', 'nginx.containerPort', 'nginx.clientMaxBodySize', 'existingSecret', 'tenant']) {
+    t.ok(readme.includes(`\`${key}\``), `README documents ${key}`)
+  }
+})
