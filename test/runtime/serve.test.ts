@@ -164,11 +164,7 @@ t.test('uploads on the PVC are served through the recreated public/storage symli
 })
 
 // Uploads live on the PVC and are reachable under /storage/: a .php file that got there (an
-// upload filter bypass) must never be executed. KNOWN CHART BUG (reported, not yet fixed in
-// charts/store-lib/templates/_nginx.tpl): the generic `location ~ \.php$` executes it. Kept as a
-// TODO (the assertions run and print `not ok ... # TODO` without failing `make test`); drop the
-// `todo` once the chart denies PHP under /storage/ (or only passes /index.php to FastCGI).
-const storagePhpTodo = { todo: 'chart bug: PHP under /storage/ is executed (charts/store-lib/templates/_nginx.tpl)' }
+// upload filter bypass) must never be executed. Only the front controller runs PHP.
 t.test('a PHP file on the storage volume is not executed', async (t) => {
   const dir = `${pod.volumes['bagisto-storage']}/app/public/uploads`
   fs.mkdirSync(dir, { recursive: true })
@@ -176,8 +172,17 @@ t.test('a PHP file on the storage volume is not executed', async (t) => {
   giveToPod(dir)
   const before = fpmRequests().length
   const r = await get('/storage/uploads/shell.php')
-  t.notMatch(r.text, /EXECUTED:42/, `/storage/uploads/shell.php is not executed (${r.status})`, storagePhpTodo)
-  t.equal(fpmRequests().length, before, 'php-fpm was not asked to run it', storagePhpTodo)
+  t.equal(r.status, 404, '/storage/uploads/shell.php is not found')
+  t.notMatch(r.text, /EXECUTED|<\?php/, 'neither executed nor leaked as source')
+  t.equal(fpmRequests().length, before, 'php-fpm was not asked to run it')
+})
+
+// Bagisto renders resized product images (/cache/<size>/...) and sitemaps in PHP: a static-looking
+// URL with no file behind it must reach the front controller, not end in nginx's 404.
+t.test('a missing static-looking URL falls through to index.php', async (t) => {
+  const r = await get('/cache/small/product/1/shoe.webp')
+  t.equal(r.status, 200, 'routed to Laravel')
+  t.match(r.text, /routed:\/cache\/small\/product\/1\/shoe\.webp/, 'index.php saw the path')
 })
 
 t.test('dotfiles are denied', async (t) => {

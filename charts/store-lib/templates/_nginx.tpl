@@ -40,12 +40,13 @@ server {
         try_files $uri =404;
     }
 
-    # Other static assets (themes, uploads through the public/storage symlink).
+    # Other static assets (themes, uploads through the public/storage symlink). A missing file
+    # falls through to Laravel: Bagisto renders resized images (/cache/...) and sitemaps itself.
     location ~* \.(?:css|js|mjs|map|json|ico|gif|jpe?g|png|svg|webp|avif|woff2?|ttf|otf|eot|txt|xml)$ {
         expires {{ get . "staticExpires" | default "30d" }};
         add_header Cache-Control "public";
         access_log off;
-        try_files $uri =404;
+        try_files $uri /index.php?$query_string;
     }
 
     # Laravel front controller.
@@ -53,7 +54,13 @@ server {
         try_files $uri $uri/ /index.php?$query_string;
     }
 
+    # Only the front controller runs PHP: public/storage holds user uploads, and an uploaded
+    # (or stray) .php file must never be executed.
     location ~ \.php$ {
+        return 404;
+    }
+
+    location = /index.php {
         try_files $uri =404;
         fastcgi_split_path_info ^(.+\.php)(/.+)$;
         fastcgi_pass 127.0.0.1:{{ get . "fpmPort" | default 9000 | int }};
