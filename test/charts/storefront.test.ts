@@ -31,9 +31,10 @@ t.test('nginx ConfigMap: one server block with the contract\'s locations', async
   t.match(conf, /client_max_body_size 64m;/)
   t.match(conf, /location = \/health \{[^}]*access_log off;[^}]*default_type text\/plain;[^}]*return 200 "ok\\n";/s)
   t.match(conf, /location \^~ \/build\/ \{[^}]*expires[^}]*Cache-Control[^}]*try_files \$uri =404;/s)
-  t.match(conf, /location ~\* \\\.\(\?:css\|js[^{]*\{[^}]*expires[^}]*try_files \$uri =404;/s)
+  t.match(conf, /location ~\* \\\.\(\?:css\|js[^{]*\{[^}]*expires[^}]*try_files \$uri \/index\.php\?\$query_string;/s)
   t.match(conf, /location \/ \{\s*try_files \$uri \$uri\/ \/index\.php\?\$query_string;/)
-  t.match(conf, /location ~ \\\.php\$ \{[^}]*fastcgi_pass 127\.0\.0\.1:9000;/s)
+  t.match(conf, /location ~ \\\.php\$ \{\s*return 404;\s*\}/, 'no PHP file but the front controller runs')
+  t.match(conf, /location = \/index\.php \{[^}]*fastcgi_pass 127\.0\.0\.1:9000;/s)
   t.match(conf, /fastcgi_param SCRIPT_FILENAME\s+\$realpath_root\$fastcgi_script_name;/)
   for (const p of ['QUERY_STRING', 'REQUEST_METHOD', 'CONTENT_TYPE', 'CONTENT_LENGTH', 'REQUEST_URI', 'DOCUMENT_ROOT', 'SERVER_PROTOCOL', 'REMOTE_ADDR', 'SERVER_NAME', 'SERVER_PORT', 'HTTPS']) {
     t.match(conf, new RegExp(`fastcgi_param ${p}\\s`), `fastcgi_param ${p} inline`)
