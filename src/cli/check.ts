@@ -15,7 +15,8 @@ export interface CheckResult {
 
 export const objectName = (o: KubernetesObject): string => o.metadata?.name ?? o.metadata?.generateName ?? ''
 
-// The object is named on the line already; paths are shown relative to it.
+// A text line names the object already, so its path is shown relative to it. JSON keeps the
+// pipeline's paths verbatim: the same violations the webhook's denial lists.
 function relative(v: Violation, kind: string, name: string): Violation {
   const prefix = `${kind}/${name}: `
   return v.path.startsWith(prefix) ? { ...v, path: v.path.slice(prefix.length) } : v
@@ -31,14 +32,13 @@ export async function check(options: InputOptions & { output?: string | undefine
     note(ns)
     const req: AdmissionRequestInfo = { operation: 'CREATE', kind, namespace: ns.name, object }
     const result = validateAsCreated(req, ns, input.policy, input.inventory.lookup)
-    const rel = (v: Violation): Violation => relative(v, kind, name)
-    return { kind, name, namespace: ns.name, allowed: result.allowed, violations: result.violations.map(rel), warnings: result.warnings.map(rel) }
+    return { kind, name, namespace: ns.name, allowed: result.allowed, violations: result.violations, warnings: result.warnings }
   })
   if (options.output === 'json') {
     io.stdout(`${JSON.stringify({ results }, null, 2)}\n`)
   } else {
     const line = (verdict: string, r: CheckResult, v: Violation): string =>
-      `${verdict} ${r.kind}/${r.name}: ${v.rule}: ${v.path}: ${v.message}\n`
+      `${verdict} ${r.kind}/${r.name}: ${v.rule}: ${relative(v, r.kind, r.name).path}: ${v.message}\n`
     for (const r of results) {
       for (const v of r.violations) io.stdout(line('DENY', r, v))
       for (const v of r.warnings) io.stdout(line('WARN', r, v))

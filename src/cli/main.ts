@@ -36,7 +36,8 @@ PVCs, Secrets and ConfigMaps in the input answer the cross-tenant-reference look
 options:
 ${INPUT_HELP}
   -o, --output text|json      text: one line per violation, "DENY <Kind>/<name>: <rule>: <path>: <reason>"
-                              (and WARN for rules in warn mode); json: {"results":[...]}
+                              (and WARN for rules in warn mode); json: {"results":[...]} with the
+                              webhook's paths verbatim (templates: "<Kind>/<name>: spec.template...")
 
 exit status: 0 nothing denied, 1 something denied, 2 unusable input
 
