@@ -4,7 +4,6 @@
 import { X509Certificate } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { generate } from 'selfsigned'
 
 export const SERVICE_NAME = 'store-admission'
 
@@ -24,6 +23,7 @@ export function serviceDnsNames(namespace: string): string[] {
 }
 
 export async function generateTls(namespace: string, now = new Date()): Promise<TlsMaterial> {
+  const { generate } = await import('selfsigned') // heavy (x509/asn1 libraries): only when generating
   // EC P-256: fast to generate and cheap per handshake; both keys must be of the same type.
   const common = { keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notBeforeDate: new Date(now.getTime() - 60_000) } as const
   const ca = await generate([{ name: 'commonName', value: `${SERVICE_NAME}-ca` }], {

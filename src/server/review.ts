@@ -37,7 +37,7 @@ export async function review(webhook: Webhook, parsed: ParsedReview, ctx: Review
   const ns: NamespaceInfo | undefined = found instanceof Promise ? await found : found
   const policy = ctx.policy()
   // Defense in depth: the webhook configurations already select store namespaces only.
-  if (!ns || !isStoreNamespace(ns, policy)) return skip
+  if (!isStoreNamespace(ns, policy)) return skip
   const tenant = info.object.metadata?.labels?.[TENANT_LABEL] ?? ns.labels[TENANT_LABEL]
 
   try {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { pino } from 'pino'
 import { CERT_DIR_FILES } from './certs.js'
-import { type ServeOptions, startServer } from './start.js'
+import type { RunningServer, ServeOptions } from './start.js'
 
 const HELP = `Usage: store-admission serve [flags]
 
@@ -83,8 +83,15 @@ export async function serveCommand(args: string[]): Promise<number> {
     return 2
   }
 
-  // Asynchronous, buffered stdout: a synchronous write per review would dominate the hot path.
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 })
+  // Asynchronous stdout (writes coalesce while one is in flight): a synchronous write per review
+  // would dominate the hot path. No minLength buffering, so quiet periods still log at once.
+  const destination = pino.destination({ dest: 1, sync: false })
+  // Ends the stream in order (flushSync could overtake a write still in flight), then resolves.
+  const flushLogs = (): Promise<void> =>
+    new Promise((resolve) => {
+      destination.once('close', () => resolve())
+      destination.end()
+    })
   const logger = pino({ level: values['log-level'] ?? 'info', base: { name: 'store-admission' }, timestamp: pino.stdTimeFunctions.isoTime }, destination)
   let options: ServeOptions
   try {
@@ -107,12 +114,13 @@ export async function serveCommand(args: string[]): Promise<number> {
     return 2
   }
 
-  let server
+  let server: RunningServer
   try {
+    const { startServer } = await import('./start.js') // not needed for --help or flag errors
     server = await startServer(options)
   } catch (err) {
     logger.fatal({ error: (err as Error).message }, 'cannot start')
-    destination.flushSync()
+    await flushLogs()
     process.stderr.write(`store-admission serve: ${(err as Error).message}\n`)
     return 1
   }
@@ -125,13 +133,11 @@ export async function serveCommand(args: string[]): Promise<number> {
       server.close().then(
         () => {
           logger.info('stopped')
-          destination.flushSync()
-          resolve(0)
+          void flushLogs().then(() => resolve(0))
         },
         (err: unknown) => {
           logger.error({ error: (err as Error).message }, 'unclean shutdown')
-          destination.flushSync()
-          resolve(1)
+          void flushLogs().then(() => resolve(1))
         },
       )
     }

@@ -1,8 +1,6 @@
 // Wires the server together: policy, cluster view, TLS, the fastify app; and takes it apart again.
 import type { Logger } from 'pino'
 import type { ClusterView } from '../cluster/types.js'
-import { startCaBundleSync } from '../cluster/ca-bundle.js'
-import { loadKubeConfig, startLiveCluster } from '../cluster/live.js'
 import { loadStaticCluster } from '../cluster/static.js'
 import { type App, TLS_MIN_VERSION, buildApp } from './app.js'
 import { certExpirySeconds } from './certs.js'
@@ -56,10 +54,13 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     if (o.staticNamespaces !== undefined) {
       cluster = loadStaticCluster(o.staticNamespaces)
     } else {
+      // Loaded only here: @kubernetes/client-node alone takes over a second to import.
+      const { loadKubeConfig, startLiveCluster } = await import('../cluster/live.js')
       const kc = loadKubeConfig(o.kubeconfig)
       logger.info({ server: kc.getCurrentCluster()?.server }, 'watching the cluster')
       cluster = startLiveCluster(kc, logger)
       if (tls.ca !== undefined) {
+        const { startCaBundleSync } = await import('../cluster/ca-bundle.js')
         const sync = startCaBundleSync(kc, tls.ca, logger)
         stops.push(sync.stop)
         caSynced = sync.done

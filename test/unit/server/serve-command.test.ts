@@ -39,11 +39,12 @@ t.test('serve --cert-dir: listens, writes ca.crt, answers, and drains on SIGTERM
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--static-namespaces', NAMESPACES, '--cert-dir', dir, '--namespace', 'platform'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  t.teardown(() => { child.kill('SIGKILL') })
   let out = ''
   child.stdout.on('data', (c: Buffer) => { out += c.toString() })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   let port = 0
-  for (let i = 0; i < 200 && port === 0; i++) {
+  for (let i = 0; i < 1200 && port === 0; i++) {
     await new Promise((r) => setTimeout(r, 50))
     const m = /"port":(\d+)/.exec(out)
     if (m) port = Number(m[1])

@@ -70,7 +70,7 @@ t.test('--tls-cert/--tls-key: a new certificate is served after the files change
   writeFileSync(certFile, b.cert)
   writeFileSync(keyFile, b.key)
   let served = fpA
-  for (let i = 0; i < 100 && served !== fpB; i++) {
+  for (let i = 0; i < 400 && served !== fpB; i++) {
     await new Promise((r) => setTimeout(r, 50))
     served = await servedFingerprint(server.port, b.ca).catch(() => fpA)
   }

@@ -28,7 +28,7 @@ async function judgeLatest(): Promise<Record<string, unknown>> {
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 400; i++) {
     if (await check()) return
     await new Promise((r) => setTimeout(r, 50))
   }

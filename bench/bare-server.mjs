@@ -1,0 +1,21 @@
+// The baseline for `make bench`: a bare fastify HTTPS server that parses the JSON body and answers
+// a fixed allow. Whatever the real webhook costs beyond this is our overhead.
+// Usage: node bench/bare-server.mjs PORT CERT_FILE KEY_FILE
+import { readFileSync } from 'node:fs'
+import Fastify from 'fastify'
+
+const [port, certFile, keyFile] = process.argv.slice(2)
+const app = Fastify({
+  https: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), minVersion: 'TLSv1.2' },
+  bodyLimit: 3 * 1024 * 1024,
+})
+const allow = async (request) => ({
+  apiVersion: 'admission.k8s.io/v1',
+  kind: 'AdmissionReview',
+  response: { uid: request.body.request.uid, allowed: true },
+})
+app.post('/mutate', allow)
+app.post('/validate', allow)
+app.get('/readyz', async () => ({ status: 'ready' }))
+await app.listen({ port: Number(port), host: '127.0.0.1' })
+process.on('SIGTERM', () => app.close().then(() => process.exit(0)))
