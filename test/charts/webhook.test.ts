@@ -58,4 +58,27 @@ if (!existsSync(MAIN)) {
       t.ok(after.some((p) => p.metadata.labels?.['store.platform.io/role'] === 'storefront'), 'the storefront pod was among them')
     })
   }
+
+  // The webhook injects copy-public-files into storefront pods that lack it: it must be the chart's
+  // container (same script, env and mounts), which test/runtime runs for real.
+  t.test('the injected copy-public-files init container is the chart\'s', async (t) => {
+    const { objects } = render({ namespace: 'acme' })
+    const chartPod = podTemplates(objects).find((p) => p.metadata.labels?.['store.platform.io/role'] === 'storefront')!
+    const chartInit = chartPod.spec.initContainers.find((c: { name: string }) => c.name === 'copy-public-files')
+    const bare = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'bare', namespace: 'acme', labels: { 'store.platform.io/role': 'storefront' },
+        annotations: { 'store.platform.io/storage-claim': 'bagisto-storage' } },
+      spec: { containers: [{ name: 'bagisto', image: chartInit.image }, { name: 'nginx', image: 'nginx:1.28.0' }] },
+    }
+    const mutate = run('node', [CLI, 'mutate', '-f', '-', '--namespace-labels', 'store.platform.io/tenant=acme'], JSON.stringify(bare))
+    t.equal(mutate.status, 0, 'mutate exits 0', { stderr: mutate.stderr })
+    const injected = parseObjects(mutate.stdout)[0]!.spec.initContainers[0]
+    t.equal(injected.name, 'copy-public-files', 'injected first')
+    t.equal(injected.command[2], chartInit.command[2], 'byte-for-byte the chart\'s script')
+    t.same(injected.command, chartInit.command, 'same command')
+    t.same(injected.env, chartInit.env, 'same env')
+    t.same(injected.volumeMounts, chartInit.volumeMounts, 'same mounts')
+  })
 }

@@ -5,19 +5,35 @@ import type { Mutation } from './mutation.js'
 import { storefrontPlan } from './storefront.js'
 
 /**
- * Copies the image's public files into the shared emptyDir, creates Laravel's storage tree on the
- * PVC and links public/storage to it. POSIX sh, run with `sh -ec`; safe on a read-only source and
- * when run twice (restarted pod). The Helm chart ships the same script
- * (`store-lib.storefront.copyPublicFilesScript`): keep them identical.
+ * Empties the shared emptyDir (a restarted pod may have left read-only copies), copies the image's
+ * public files into it, creates Laravel's storage tree on the PVC and links public/storage to it.
+ * POSIX sh, run with `sh -ec`; safe on a read-only source, when run twice, and as a non-root user
+ * on a root-owned mount point (it never chmods the mount itself). Byte-for-byte the chart's
+ * `store-lib.storefront.copyPublicFilesScript`: test/charts/webhook.test.ts compares them, and
+ * test/runtime runs the chart's copy against real files.
  */
-export const COPY_PUBLIC_FILES_SCRIPT = `rm -rf "$PUBLIC_TARGET/storage"
-cp -RP "$PUBLIC_SOURCE/." "$PUBLIC_TARGET/"
-chmod -R u+w "$PUBLIC_TARGET"
+export const COPY_PUBLIC_FILES_SCRIPT = `set -eu
+: "\${PUBLIC_SOURCE:?}" "\${PUBLIC_TARGET:?}" "\${STORAGE_TARGET:?}" "\${STORAGE_LINK_TARGET:?}"
+# 1. Empty the shared public dir (a previous run may have left read-only copies).
+for entry in "$PUBLIC_TARGET"/* "$PUBLIC_TARGET"/.[!.]* "$PUBLIC_TARGET"/..?*; do
+  if [ -L "$entry" ]; then rm -f "$entry"
+  elif [ -e "$entry" ]; then chmod -R u+w "$entry" && rm -rf "$entry"
+  fi
+done
+# 2. Copy the image's public files (links kept as links), then make the copy writable.
+cp -RP "$PUBLIC_SOURCE"/. "$PUBLIC_TARGET"/
 rm -rf "$PUBLIC_TARGET/storage"
+for entry in "$PUBLIC_TARGET"/* "$PUBLIC_TARGET"/.[!.]* "$PUBLIC_TARGET"/..?*; do
+  if [ -e "$entry" ] && [ ! -L "$entry" ]; then chmod -R u+w "$entry"; fi
+done
+# 3. Create Laravel's storage tree on the storage volume.
 for dir in app/public framework/cache/data framework/sessions framework/views logs; do
   mkdir -p "$STORAGE_TARGET/$dir"
 done
+# 4. Recreate the public/storage symlink (emptyDirs do not keep the image's link).
+rm -f "$PUBLIC_TARGET/storage"
 ln -s "$STORAGE_LINK_TARGET" "$PUBLIC_TARGET/storage"
+echo "copy-public-files: $PUBLIC_SOURCE -> $PUBLIC_TARGET; storage tree in $STORAGE_TARGET; storage -> $STORAGE_LINK_TARGET"
 `
 
 export const PUBLIC_TARGET = '/public-shared'

@@ -74,9 +74,8 @@ t.test('the copy-public-files container', async (t) => {
   t.ok(init?.resources?.requests?.cpu && init.resources.limits?.memory)
   // one `add` carries the whole container, hardening included
   t.equal(patchOf(fixturePod('storefront-sidecar')).filter((op) => op.path.startsWith('/spec/initContainers/0')).length, 1)
-  for (const line of ['cp -RP "$PUBLIC_SOURCE/." "$PUBLIC_TARGET/"', 'chmod -R u+w "$PUBLIC_TARGET"', 'ln -s "$STORAGE_LINK_TARGET" "$PUBLIC_TARGET/storage"']) {
-    t.ok(COPY_PUBLIC_FILES_SCRIPT.includes(line), line)
-  }
+  // The emptyDir's mount point is root-owned: chmod on it fails as uid 33 and aborts `sh -e`.
+  t.notMatch(COPY_PUBLIC_FILES_SCRIPT, /chmod[^\n]*"\$(PUBLIC|STORAGE)_TARGET"\s*(;|$)/m, 'never chmods a mount point')
 })
 
 t.test('storefront volumes and mounts', async (t) => {
