@@ -73,20 +73,8 @@ JS
 echo "The pod's effective security settings:"
 k -n "$NS" get pod "$pod" -o jsonpath='{"  pod: "}{.spec.securityContext}{"\n"}{range .spec.initContainers[*]}{"  init "}{.name}{": "}{.securityContext}{"\n"}{end}{range .spec.containers[*]}{"  "}{.name}{": "}{.securityContext}{"\n"}{end}'
 
-say "4. A non-compliant pod, server dry-run: the webhook denies it"
-cat <<'YAML' | tee /dev/stderr >/dev/null
-apiVersion: v1
-kind: Pod
-metadata: {name: sneaky, labels: {store.platform.io/tenant: globex}}
-spec:
-  hostNetwork: true
-  containers:
-  - name: app
-    image: docker.io/library/nginx:latest
-    securityContext: {privileged: true, runAsUser: 0}
-YAML
-cat <<YAML | k -n "$NS" apply --dry-run=server -f - 2>&1 | sed 's/^/  /' || true
-apiVersion: v1
+say "4. A non-compliant pod, server dry-run: the webhook denies it, listing every violation"
+SNEAKY="apiVersion: v1
 kind: Pod
 metadata: {name: sneaky, namespace: $NS, labels: {store.platform.io/tenant: globex}}
 spec:
@@ -94,8 +82,10 @@ spec:
   containers:
   - name: app
     image: docker.io/library/nginx:latest
-    securityContext: {privileged: true, runAsUser: 0}
-YAML
+    securityContext: {privileged: true, runAsUser: 0}"
+echo "$SNEAKY" | sed 's/^/  | /'
+echo "\$ kubectl apply --dry-run=server -f sneaky.yaml"
+echo "$SNEAKY" | k apply --dry-run=server -f - 2>&1 | sed 's/^/  /' || true
 
 say "The cluster is still up"
 cat <<MSG
