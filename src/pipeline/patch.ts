@@ -11,6 +11,18 @@ export function pointer(base: string, ...segments: Array<string | number>): stri
   return base + segments.map((s) => `/${escapeSegment(s)}`).join('')
 }
 
+/**
+ * A deep copy of JSON data (objects, arrays, primitives). On the hot path: several times faster
+ * than structuredClone or a JSON round trip for the small values a mutation adds.
+ */
+export function cloneJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneJson) as T
+  if (value === null || typeof value !== 'object') return value
+  const copy: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) copy[key] = cloneJson((value as Record<string, unknown>)[key])
+  return copy as T
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
@@ -21,12 +33,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * before any of its keys are written. Explicit values, arrays included, are left alone.
  */
 export function ensureFields(current: unknown, at: string, wanted: Record<string, unknown>): Operation[] {
-  if (!isPlainObject(current)) return [{ op: 'add', path: at, value: structuredClone(wanted) }]
+  if (!isPlainObject(current)) return [{ op: 'add', path: at, value: cloneJson(wanted) }]
   const ops: Operation[] = []
   for (const [key, value] of Object.entries(wanted)) {
     const existing = current[key]
     const path = pointer(at, key)
-    if (existing === undefined || existing === null) ops.push({ op: 'add', path, value: structuredClone(value) })
+    if (existing === undefined || existing === null) ops.push({ op: 'add', path, value: cloneJson(value) })
     else if (isPlainObject(existing) && isPlainObject(value)) ops.push(...ensureFields(existing, path, value))
   }
   return ops
@@ -39,9 +51,12 @@ export function appendAll(array: unknown[] | undefined | null, at: string, items
   return items.map((value) => ({ op: 'add', path: `${at}/-`, value }))
 }
 
-/** Applies `ops` to `doc` in place (validating each one) and returns it. */
+/**
+ * Applies `ops` to `doc` in place and returns it. Not validated: the operations are built here, on
+ * the hot path; the property tests apply every generated patch with validation on.
+ */
 export function applyOps<T>(doc: T, ops: Operation[]): T {
-  return jsonpatch.applyPatch(doc, ops, true, true).newDocument
+  return jsonpatch.applyPatch(doc, ops, false, true).newDocument
 }
 
 const startsInside = (path: string, parent: string): boolean => path.startsWith(`${parent}/`)

@@ -1,5 +1,6 @@
 // Pod controllers and where their pod template lives.
 import type { KubernetesObject, V1Pod, V1PodTemplateSpec } from '@kubernetes/client-node'
+import { cloneJson } from './patch.js'
 
 const TEMPLATE_PATHS: Record<string, readonly string[]> = {
   Deployment: ['spec', 'template'],
@@ -29,13 +30,13 @@ export function templateOf(object: KubernetesObject, kind: string): V1PodTemplat
 
 /** The pod a template describes (a copy: the controller is not touched). */
 export function podOfTemplate(template: V1PodTemplateSpec): V1Pod {
-  return structuredClone({ apiVersion: 'v1', kind: 'Pod', metadata: template.metadata ?? {}, spec: template.spec })
+  return cloneJson({ apiVersion: 'v1', kind: 'Pod', metadata: template.metadata ?? {}, spec: template.spec })
 }
 
 /** A copy of the controller whose template is the given pod's metadata and spec. */
 export function withTemplatePod<T extends KubernetesObject>(object: T, kind: string, pod: V1Pod): T {
   const path = TEMPLATE_PATHS[kind]
-  const copy = structuredClone(object)
+  const copy = cloneJson(object)
   const parent = path ? valueAt(copy, path.slice(0, -1)) : undefined
   if (path && typeof parent === 'object' && parent !== null) {
     (parent as Record<string, unknown>)[path[path.length - 1] ?? 'template'] = { metadata: pod.metadata, spec: pod.spec }
