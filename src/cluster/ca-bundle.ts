@@ -47,6 +47,7 @@ export function startCaBundleSync(kc: KubeConfig, caPem: string, logger: Logger,
   const api = kc.makeApiClient(AdmissionregistrationV1Api)
   const jsonPatch = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch)
   let done = false
+  let stopped = false
   const ensure = async (): Promise<void> => {
     try {
       const mutating = await api.readMutatingWebhookConfiguration({ name: WEBHOOK_CONFIGS.mutating })
@@ -58,6 +59,7 @@ export function startCaBundleSync(kc: KubeConfig, caPem: string, logger: Logger,
       if (mOps.length + vOps.length > 0 || !done) logger.info({ configs: Object.values(WEBHOOK_CONFIGS) }, 'caBundle up to date')
       done = true
     } catch (err) {
+      if (stopped) return
       const code = (err as { code?: number }).code
       logger.warn({ error: code === 404 ? 'webhook configuration not found yet' : (err as Error).message }, 'caBundle not patched; retrying')
     }
@@ -71,6 +73,7 @@ export function startCaBundleSync(kc: KubeConfig, caPem: string, logger: Logger,
   return {
     done: () => done,
     stop: () => {
+      stopped = true
       clearInterval(fast)
       clearInterval(slow)
     },

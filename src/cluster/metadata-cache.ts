@@ -14,12 +14,16 @@ function strip(obj: KubernetesObject): KubernetesObject {
 }
 
 class MetadataWatch extends Watch {
-  override watch(
+  /** ListWatch starts its watch after a pending list even when stopped meanwhile: refuse then. */
+  stopped = false
+
+  override async watch(
     path: string,
     queryParams: Record<string, string | number | boolean | undefined>,
     callback: (phase: string, apiObj: KubernetesObject, watchObj?: unknown) => void,
     done: (err: unknown) => void,
   ): Promise<AbortController> {
+    if (this.stopped) return new AbortController()
     // ERROR events carry a Status (with the 410 code ListWatch needs), not an object to strip.
     const stripping = (phase: string, obj: KubernetesObject): void => callback(phase, phase === 'ERROR' ? obj : strip(obj))
     return super.watch(path, { ...queryParams, allowWatchBookmarks: true }, stripping, done)
@@ -47,7 +51,8 @@ export function startMetadataCache(
     setImmediate(() => { synced = true })
     return { ...result, items: result.items.map(strip) }
   }
-  const lw = new ListWatch(path, new MetadataWatch(kc), listStripped, false)
+  const watch = new MetadataWatch(kc)
+  const lw = new ListWatch(path, watch, listStripped, false)
   lw.on('error', (err: unknown) => {
     if (stopped) return
     logger.warn({ path, error: err instanceof Error ? err.message : String(err) }, 'watch failed; retrying')
@@ -59,6 +64,7 @@ export function startMetadataCache(
     synced: () => synced,
     stop: async () => {
       stopped = true
+      watch.stopped = true
       clearTimeout(retry)
       await lw.stop()
     },

@@ -87,8 +87,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   // would dominate the hot path. No minLength buffering, so quiet periods still log at once.
   const destination = pino.destination({ dest: 1, sync: false })
   // Ends the stream in order (flushSync could overtake a write still in flight), then resolves.
+  // Silenced first: a late line (a watch or retry settling) must not write to an ended stream.
   const flushLogs = (): Promise<void> =>
     new Promise((resolve) => {
+      logger.level = 'silent'
       destination.once('close', () => resolve())
       destination.end()
     })
