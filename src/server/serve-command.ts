@@ -27,6 +27,9 @@ Flags:
                             account's namespace, or store-admission); never judged
   --body-limit BYTES        largest AdmissionReview accepted (default 3145728)
   --watch-interval-ms N      how often the policy and certificate files are polled (default 1000)
+  --shutdown-delay-seconds N on SIGTERM, keep serving (with /readyz failing) this long before draining,
+                            so Service endpoints drop the pod first (default 3 with a cluster, 0
+                            with --static-namespaces)
   --log-level LEVEL         pino level: debug, info, warn, error (default info)
   -h, --help                show this help
 
@@ -68,6 +71,7 @@ export async function serveCommand(args: string[]): Promise<number> {
         'body-limit': { type: 'string' },
         'log-level': { type: 'string' },
         'watch-interval-ms': { type: 'string' },
+        'shutdown-delay-seconds': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values
@@ -96,7 +100,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     })
   const logger = pino({ level: values['log-level'] ?? 'info', base: { name: 'store-admission' }, timestamp: pino.stdTimeFunctions.isoTime }, destination)
   let options: ServeOptions
+  let shutdownDelayMs: number
   try {
+    shutdownDelayMs = 1000 * intFlag('shutdown-delay-seconds', values['shutdown-delay-seconds'], values['static-namespaces'] === undefined ? 3 : 0, 300)
     options = {
       port: intFlag('port', values.port, 8443, 65535),
       host: values.host ?? '0.0.0.0',
@@ -131,8 +137,9 @@ export async function serveCommand(args: string[]): Promise<number> {
 
   return new Promise<number>((resolve) => {
     const shutdown = (signal: NodeJS.Signals): void => {
-      logger.info({ signal }, 'shutting down: draining in-flight reviews')
-      server.close().then(
+      logger.info({ signal, delaySeconds: shutdownDelayMs / 1000 }, 'shutting down: draining in-flight reviews')
+      server.unready()
+      new Promise((r) => setTimeout(r, shutdownDelayMs)).then(() => server.close()).then(
         () => {
           logger.info('stopped')
           void flushLogs().then(() => resolve(0))

@@ -31,6 +31,8 @@ export interface RunningServer {
   url: string
   /** PEM of the generated CA (undefined with --tls-* files). */
   ca: string | undefined
+  /** /readyz answers 503 from now on (so endpoints drop us) while reviews are still served. */
+  unready(): void
   close(): Promise<void>
 }
 
@@ -39,6 +41,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const metrics = createMetrics()
   const policy = startPolicySource(o.policy, o.watchIntervalMs, logger, metrics)
   const stops: (() => void | Promise<void>)[] = [policy.stop]
+  let shuttingDown = false
   let closing: Promise<void> | undefined
   const cleanup = (): Promise<void> => {
     // Reverse order of start: stop watchers, drain in-flight reviews, then stop the caches.
@@ -76,7 +79,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       logger,
       metrics,
       review: { policy: policy.current, cluster, ownNamespace: o.namespace, logger },
-      pending: () => [...(cluster.synced() ? [] : ['namespace cache']), ...(caSynced() ? [] : ['webhook caBundle'])],
+      pending: () => [
+        ...(cluster.synced() ? [] : ['namespace cache']),
+        ...(caSynced() ? [] : ['webhook caBundle']),
+        ...(shuttingDown ? ['shutdown'] : []),
+      ],
     })
     stops.push(() => app.close())
     if (o.tlsCert !== undefined && o.tlsKey !== undefined) {
@@ -91,7 +98,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     const address = app.server.address()
     const port = typeof address === 'object' && address !== null ? address.port : o.port
     const host = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host
-    return { app, port, url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`, ca: tls.ca, close: cleanup }
+    return { app, port, url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`, ca: tls.ca, unready: () => { shuttingDown = true }, close: cleanup }
   } catch (err) {
     await cleanup()
     throw err

@@ -1,4 +1,4 @@
-// `store-admission serve` as a process: flags, --cert-dir, startup log, SIGTERM drains and exits 0.
+// `store-admission serve` as a process: flags, --cert-dir, startup log, SIGTERM (delay, drain, exit 0).
 import t from 'tap'
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -36,7 +36,7 @@ t.test('an invalid --policy file stops the start with exit 1 and the reason', as
 
 t.test('serve --cert-dir: listens, writes ca.crt, answers, and drains on SIGTERM', async (t) => {
   const dir = tempDir()
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--static-namespaces', NAMESPACES, '--cert-dir', dir, '--namespace', 'platform'], {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--static-namespaces', NAMESPACES, '--cert-dir', dir, '--namespace', 'platform', '--shutdown-delay-seconds', '2'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   t.teardown(() => { child.kill('SIGKILL') })
@@ -59,6 +59,11 @@ t.test('serve --cert-dir: listens, writes ca.crt, answers, and drains on SIGTERM
   t.equal((res.json.response as { uid: string }).uid, uid)
 
   child.kill('SIGTERM')
+  let ready = 200
+  for (let i = 0; i < 100 && ready === 200; i++) ready = (await httpsCall(port, ca, 'GET', '/readyz')).status
+  t.equal(ready, 503, 'during the shutdown delay /readyz fails, so endpoints drop the pod')
+  const late = await httpsCall(port, ca, 'POST', '/validate', admissionReview(fixtureJson('storefront-pod.json')).review)
+  t.equal(late.status, 200, 'reviews are still answered during the delay')
   t.equal(await exited, 0, 'exit 0 after SIGTERM')
   const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
   t.ok(lines.some((l) => l.msg === 'review' && l.uid === uid), 'the review was logged')
