@@ -5,8 +5,9 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-NS=${DEMO_NAMESPACE:-acme-store}
+# the chart's tenant defaults to the release namespace: the namespace is named after its tenant
 TENANT=${DEMO_TENANT:-acme}
+NS=${DEMO_NAMESPACE:-$TENANT}
 H="$BIN/helm"; [[ -x "$BIN/helm3" ]] && H="$BIN/helm3"
 k() { kubectl_admin "$@"; }
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
