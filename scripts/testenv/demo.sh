@@ -5,6 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+export KUBECONFIG="$KUBECONFIG_ADMIN"
 # the chart's tenant defaults to the release namespace: the namespace is named after its tenant
 TENANT=${DEMO_TENANT:-acme}
 NS=${DEMO_NAMESPACE:-$TENANT}
@@ -37,53 +38,72 @@ k -n "$NS" get deployments,statefulsets,jobs,pvc,services
 echo
 k -n "$NS" get pods -o wide -L store.platform.io/role
 
-say "3. What the webhook did to a storefront pod"
-pod="$(k -n "$NS" get pods -l store.platform.io/role=storefront -o jsonpath='{.items[0].metadata.name}')"
-dep="$(k -n "$NS" get deployments -l store.platform.io/role=storefront -o jsonpath='{.items[0].metadata.name}' 2>/dev/null || true)"
-echo "pod $pod (from deployment ${dep:-?}): the pod template as the chart wrote it vs. the pod the API server stored"
-node --input-type=module - "$NS" "$pod" <<'JS'
-import { execFileSync } from 'node:child_process'
-const [ns, name] = process.argv.slice(2)
-const k = (...a) => JSON.parse(execFileSync('kubectl', ['-n', ns, ...a, '-o', 'json'], { encoding: 'utf8' }))
-const pod = k('get', 'pod', name)
-const rs = k('get', 'replicaset', pod.metadata.ownerReferences[0].name)
-const tpl = rs.spec.template
-const line = (s) => console.log('  ' + s)
-const labels = Object.entries(pod.metadata.labels).filter(([key]) => !(key in (tpl.metadata.labels ?? {})))
-for (const [key, v] of labels) line(`+ label ${key}: ${v}`)
-const ann = pod.metadata.annotations?.['store.platform.io/mutated-by']
-if (ann) line(`+ annotation store.platform.io/mutated-by: ${ann}`)
-for (const [key, v] of Object.entries(pod.spec.securityContext ?? {})) {
-  if (JSON.stringify(tpl.spec.securityContext?.[key]) !== JSON.stringify(v)) line(`+ securityContext.${key}: ${JSON.stringify(v)}`)
-}
-if (pod.spec.automountServiceAccountToken !== tpl.spec.automountServiceAccountToken) line(`+ automountServiceAccountToken: ${pod.spec.automountServiceAccountToken}`)
-const tplInit = new Set((tpl.spec.initContainers ?? []).map((c) => c.name))
-line(`  initContainers: ${(pod.spec.initContainers ?? []).map((c) => (tplInit.has(c.name) ? c.name : `+${c.name}`)).join(', ')}`)
-for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
-  const t = [...(tpl.spec.initContainers ?? []), ...tpl.spec.containers].find((x) => x.name === c.name) ?? {}
-  for (const [key, v] of Object.entries(c.securityContext ?? {})) {
-    if (JSON.stringify(t.securityContext?.[key]) !== JSON.stringify(v)) line(`+ ${c.name}.securityContext.${key}: ${JSON.stringify(v)}`)
-  }
-  if (!t.resources?.requests && c.resources?.requests) line(`+ ${c.name}.resources: ${JSON.stringify(c.resources)}`)
-}
-const tplVols = new Set((tpl.spec.volumes ?? []).map((v) => v.name))
-const added = (pod.spec.volumes ?? []).filter((v) => !tplVols.has(v.name)).map((v) => v.name)
-if (added.length) line(`+ volumes: ${added.join(', ')}`)
-console.log(added.length + labels.length > 0 || ann ? '' : '  (the chart already set everything the webhook would: nothing to add)')
-JS
-echo "The pod's effective security settings:"
-k -n "$NS" get pod "$pod" -o jsonpath='{"  pod: "}{.spec.securityContext}{"\n"}{range .spec.initContainers[*]}{"  init "}{.name}{": "}{.securityContext}{"\n"}{end}{range .spec.containers[*]}{"  "}{.name}{": "}{.securityContext}{"\n"}{end}'
-
-say "4. A non-compliant pod, server dry-run: the webhook denies it, listing every violation"
-SNEAKY="apiVersion: v1
-kind: Pod
-metadata: {name: sneaky, namespace: $NS, labels: {store.platform.io/tenant: globex}}
+say "3. What the webhook did to a pod"
+echo "The chart's own pods already carry everything the policy asks for, so the webhook only stamps them:"
+k -n "$NS" get pods -l store.platform.io/role=storefront \
+  -o custom-columns='POD:.metadata.name,MUTATED-BY:.metadata.annotations.store\.platform\.io/mutated-by,TENANT:.metadata.labels.store\.platform\.io/tenant,FIRST-INIT:.spec.initContainers[0].name'
+echo
+echo "A bare storefront Deployment (just the bagisto and nginx containers, storage claim named by annotation)."
+echo "PodSecurity warns about its template; the webhook makes the pods compliant, so they are admitted:"
+k apply -f - <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: bare-storefront, namespace: $NS}
 spec:
-  hostNetwork: true
-  containers:
-  - name: app
-    image: docker.io/library/nginx:latest
-    securityContext: {privileged: true, runAsUser: 0}"
+  replicas: 1
+  selector: {matchLabels: {app: bare-storefront}}
+  template:
+    metadata:
+      labels: {app: bare-storefront, store.platform.io/role: storefront}
+      annotations: {store.platform.io/storage-claim: bagisto-storage}
+    spec:
+      containers:
+      - {name: bagisto, image: ghcr.io/store-platform/bagisto-php-fpm:2.3.0-php8.3}
+      - {name: nginx, image: docker.io/nginxinc/nginx-unprivileged:1.28.0-alpine}
+YAML
+k -n "$NS" rollout status deployment/bare-storefront --timeout=60s
+echo "Its pod as stored by the API server, compared with the template it came from (JSON Patch, RFC 6902):"
+node --input-type=module - "$NS" <<'JS'
+import { execFileSync } from 'node:child_process'
+import jsonpatch from 'fast-json-patch'
+const [ns] = process.argv.slice(2)
+const k = (...a) => JSON.parse(execFileSync('kubectl', ['-n', ns, ...a, '-o', 'json'], { encoding: 'utf8' }))
+const pod = k('get', 'pods', '-l', 'app=bare-storefront').items[0]
+const rs = k('get', 'replicaset', pod.metadata.ownerReferences[0].name)
+const before = { metadata: { labels: rs.spec.template.metadata.labels, annotations: rs.spec.template.metadata.annotations }, spec: rs.spec.template.spec }
+// the service account token volume comes from the built-in ServiceAccount admission plugin, not the webhook
+const tokenVolume = (pod.spec.volumes ?? []).find((v) => v.name.startsWith('kube-api-access-'))?.name
+const spec = structuredClone(pod.spec)
+spec.volumes = (spec.volumes ?? []).filter((v) => v.name !== tokenVolume)
+for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+  if (c.volumeMounts) c.volumeMounts = c.volumeMounts.filter((m) => m.name !== tokenVolume)
+  if (c.volumeMounts?.length === 0) delete c.volumeMounts
+}
+if (spec.volumes.length === 0) delete spec.volumes
+const after = { metadata: { labels: pod.metadata.labels, annotations: pod.metadata.annotations }, spec }
+// what the scheduler, the built-in admission plugins and kwok add is left out
+const notOurs = /^\/(metadata\/labels\/pod-template-hash|spec\/(nodeName|tolerations|priority|preemptionPolicy|serviceAccount|serviceAccountName|enableServiceLinks)$)/
+const ops = jsonpatch.compare(before, after).filter((op) => !notOurs.test(op.path))
+for (const op of ops) {
+  const v = JSON.stringify(op.value)
+  console.log(`  ${op.op.padEnd(7)} ${op.path}${v === undefined ? '' : ' = ' + (v.length > 110 ? v.slice(0, 107) + '...' : v)}`)
+}
+JS
+
+say "4. A non-compliant Deployment, server dry-run: the webhook denies it, listing every violation"
+SNEAKY="apiVersion: apps/v1
+kind: Deployment
+metadata: {name: sneaky, namespace: $NS}
+spec:
+  selector: {matchLabels: {app: sneaky}}
+  template:
+    metadata: {labels: {app: sneaky, store.platform.io/tenant: globex}}
+    spec:
+      hostNetwork: true
+      containers:
+      - name: app
+        image: docker.io/library/nginx:latest
+        securityContext: {privileged: true, runAsUser: 0}"
 echo "$SNEAKY" | sed 's/^/  | /'
 echo "\$ kubectl apply --dry-run=server -f sneaky.yaml"
 echo "$SNEAKY" | k apply --dry-run=server -f - 2>&1 | sed 's/^/  /' || true
