@@ -7,7 +7,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 HERE="$ROOT/scripts/testenv"
 # shellcheck disable=SC1091
 source "$HERE/versions.env"
-TESTENV="$ROOT/.testenv"
+TESTENV="${TESTENV_DIR:-$ROOT/.testenv}"
 BIN="$TESTENV/bin"
 WORK="$TESTENV/build"
 mkdir -p "$BIN" "$WORK"
