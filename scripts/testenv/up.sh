@@ -24,7 +24,13 @@ fi
 
 start=$SECONDS
 rm -rf "$RUN" "$LOGS"; mkdir -p "$RUN" "$LOGS" "$PIDS"
-trap 'echo "make up failed: stopping what was started (logs kept in $LOGS)" >&2; KEEP_LOGS=1 bash "$HERE/down.sh" >&2 || true' ERR
+up_ok=0
+on_exit() {
+  ((up_ok)) && return
+  echo "make up failed: stopping what was started (logs kept in $LOGS)" >&2
+  bash "$HERE/down.sh" >&2 || true
+}
+trap on_exit EXIT
 
 read -r ETCD_PORT ETCD_PEER_PORT APISERVER_PORT KCM_PORT SCHED_PORT KWOK_PORT WEBHOOK_PORT <<<"$(free_ports 7)"
 APISERVER="https://127.0.0.1:$APISERVER_PORT"
@@ -109,7 +115,7 @@ else
   log "TESTENV_WEBHOOK=0: the webhook is not started"
 fi
 
-trap - ERR
+up_ok=1
 log "control plane up in $((SECONDS - start))s"
 kubectl_admin get nodes -L kubernetes.io/arch
 cat <<MSG
