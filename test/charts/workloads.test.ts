@@ -8,7 +8,7 @@ t.test('migration Job: post-install + pre-upgrade hook, waits for the DB, never 
   const job = get(objects, 'Job', 'bagisto-migrate')
   const a = job.metadata.annotations
   t.same(a['helm.sh/hook'].split(',').sort(), ['post-install', 'pre-upgrade'], 'not pre-install: the in-chart MySQL would not exist yet')
-  t.equal(a['helm.sh/hook-delete-policy'], 'before-hook-creation')
+  t.equal(a['helm.sh/hook-delete-policy'], 'before-hook-creation,hook-succeeded')
   const spec = job.spec.template.spec
   t.equal(spec.restartPolicy, 'Never')
   t.equal(spec.initContainers[0].name, 'wait-for-database')

@@ -6,12 +6,14 @@ import { metadata } from './metadata.js'
 import type { Mutation } from './mutation.js'
 import { podSecurity } from './pod-security.js'
 import { readOnlyRoot } from './read-only-root.js'
+import { serviceAccountToken } from './service-account-token.js'
 import { storefrontVolumes } from './storefront.js'
 
 export type { Mutation, MutationContext } from './mutation.js'
 export { COPY_PUBLIC_FILES_SCRIPT } from './copy-public-files.js'
 
 export const MUTATIONS: readonly Mutation[] = [
+  serviceAccountToken, // removals first: later mutations' indexes are computed after them
   metadata,
   podSecurity,
   storefrontVolumes,

@@ -4,6 +4,10 @@ import { referencesOf } from './references.js'
 import type { Rule } from './rule.js'
 
 // Objects the lookup does not know are not judged: they may be created after the pod.
+// kube-root-ca.crt is published by the control plane in every namespace: the cluster's public CA,
+// referenced by every service account token volume, nobody's tenant data.
+const CLUSTER_CA_CONFIGMAP = 'kube-root-ca.crt'
+
 export const crossTenantReference: Rule = {
   id: 'cross-tenant-reference',
   message: "in a shared namespace, every referenced PVC, Secret and ConfigMap must carry the pod's tenant label",
@@ -11,6 +15,7 @@ export const crossTenantReference: Rule = {
     const tenant = podTenant(pod)
     if (!shared || tenant === undefined) return []
     return referencesOf(spec).flatMap(({ kind, name, path }) => {
+      if (kind === 'ConfigMap' && name === CLUSTER_CA_CONFIGMAP) return []
       const labels = lookup.labelsOf(kind, namespace.name, name)
       const owner = labels?.[TENANT_LABEL]
       if (labels === undefined || owner === tenant) return []

@@ -131,6 +131,13 @@ t.test('cross-tenant-reference passes references of the same tenant, and unknown
   t.same(validatePod(pod, MALL, defaultPolicy(), lookup).violations, [])
 })
 
+t.test('cross-tenant-reference accepts the cluster CA ConfigMap of a service account token volume', async (t) => {
+  const pod = shopPod()
+  pod.spec!.volumes = [{ name: 'ca', projected: { sources: [{ configMap: { name: 'kube-root-ca.crt' } }] } }]
+  const lookup = lookupOf({ 'ConfigMap/mall/kube-root-ca.crt': {} })
+  t.same(validatePod(pod, MALL, defaultPolicy(), lookup).violations, [])
+})
+
 t.test('image-tag accepts a digest; image-registry is quiet without an allowlist', async (t) => {
   const pod = mutated(plainPod())
   first(pod).image = 'nginx@sha256:' + 'a'.repeat(64)
