@@ -12,6 +12,10 @@ function podSpecProblem(spec: unknown, at: string): string | undefined {
     if (!Array.isArray(containers)) return `${at}.${list}: must be a list`
     const bad = containers.findIndex((c) => !isRecord(c) || typeof c.name !== 'string')
     if (bad >= 0) return `${at}.${list}[${bad}]: must be a mapping with a name`
+    for (const [i, c] of (containers as Record<string, unknown>[]).entries()) {
+      const field = ['volumeMounts', 'env', 'envFrom', 'ports'].find((f) => c[f] !== undefined && !Array.isArray(c[f]))
+      if (field) return `${at}.${list}[${i}].${field}: must be a list`
+    }
   }
   for (const list of ['volumes', 'imagePullSecrets'] as const) {
     if (spec[list] !== undefined && !Array.isArray(spec[list])) return `${at}.${list}: must be a list`

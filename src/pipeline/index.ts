@@ -62,9 +62,16 @@ function isExempt(req: AdmissionRequestInfo, policy: Policy): boolean {
     policy.exempt.serviceAccounts.some((sa) => user === `system:serviceaccount:${sa}`)
 }
 
+/**
+ * A mirror pod a kubelet created for a static pod. Anyone can set the annotation, so it exempts
+ * nothing unless the request comes from a node; a pod template is never one.
+ */
+const isNodeMirrorPod = (req: AdmissionRequestInfo): boolean =>
+  isMirrorPod(req.object as V1Pod) && (req.userInfo?.username ?? '').startsWith('system:node:')
+
 /** Judges a pod with the rules (all, or the UPDATE subset); `prefix` is put before every path. */
 function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, onlyUpdateRules: boolean, prefix: string): ValidationResult {
-  if (!pod.spec || isMirrorPod(pod)) return ALLOW
+  if (!pod.spec) return ALLOW
   const view: PodView = { pod, spec: pod.spec, containers: containersOf(pod.spec), namespace: ns, shared: isShared(ns), policy, lookup }
   const violations: Violation[] = []
   const warnings: Violation[] = []
@@ -84,7 +91,9 @@ function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLo
 export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup): ValidationResult {
   if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return ALLOW
   if (!isStoreNamespace(ns, policy) || isExempt(req, policy)) return ALLOW
-  if (req.kind === 'Pod') return judge(req.object as V1Pod, ns, policy, lookup, req.operation === 'UPDATE', '')
+  if (req.kind === 'Pod') {
+    return isNodeMirrorPod(req) ? ALLOW : judge(req.object as V1Pod, ns, policy, lookup, req.operation === 'UPDATE', '')
+  }
   if (!isPodController(req.kind)) return ALLOW
   const pod = podAfterMutation(req, ns, policy)
   if (!pod) return ALLOW

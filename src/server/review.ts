@@ -36,6 +36,12 @@ export async function review(webhook: Webhook, parsed: ParsedReview, ctx: Review
   const found = ctx.cluster.namespace(parsed.namespace)
   const ns: NamespaceInfo | undefined = found instanceof Promise ? await found : found
   const policy = ctx.policy()
+  // The webhook configurations select store namespaces only, so a namespace we cannot see (cache
+  // not synced, API server unreachable) is one we must not wave through: validation fails closed.
+  if (ns === undefined && webhook === 'validate') {
+    const message = `store-admission does not know namespace ${JSON.stringify(parsed.namespace)} yet (namespace cache not synced or API server unreachable); denied because validation fails closed`
+    return { response: { uid, allowed: false, status: { code: 500, message } }, decision: 'error', tenant: undefined, rules: [] }
+  }
   // Defense in depth: the webhook configurations already select store namespaces only.
   if (!isStoreNamespace(ns, policy)) return skip
   const tenant = info.object.metadata?.labels?.[TENANT_LABEL] ?? ns.labels[TENANT_LABEL]

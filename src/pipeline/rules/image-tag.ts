@@ -1,4 +1,4 @@
-import { parseImage } from './image.js'
+import { isDigest, parseImage } from './image.js'
 import type { Rule } from './rule.js'
 
 export const imageTag: Rule = {
@@ -6,8 +6,8 @@ export const imageTag: Rule = {
   message: 'images must be pinned: a tag other than latest, or a digest',
   check: ({ containers }) => containers.flatMap(({ container, path }) => {
     const { tag, digest } = parseImage(container.image ?? '')
-    if (digest !== undefined || (tag !== undefined && tag !== 'latest')) return []
-    const problem = tag === undefined ? 'has no tag' : 'uses tag latest'
+    if (isDigest(digest) || (digest === undefined && tag !== undefined && tag !== 'latest')) return []
+    const problem = digest !== undefined ? 'has a malformed digest' : tag === undefined ? 'has no tag' : 'uses tag latest'
     return [{ path: `${path}.image`, reason: `${container.image ?? '(none)'} ${problem}; pin a version or digest` }]
   }),
 }

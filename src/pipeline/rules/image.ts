@@ -20,6 +20,10 @@ export function parseImage(image: string): ImageRef {
   return { repository: `${registry}/${library}${repo}`, tag, digest }
 }
 
+/** A well-formed content digest (`sha256:<hex>`); `nginx@` or `nginx@junk` pins nothing. */
+export const isDigest = (digest: string | undefined): boolean =>
+  digest !== undefined && /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/.test(digest)
+
 /** An allowlist entry matches the repository itself or a prefix of it ending at a `/`. */
 export function allowedBy(repository: string, entry: string): boolean {
   const prefix = entry.replace(/\/+$/, '')

@@ -17,6 +17,13 @@ function volumeReferences(spec: V1PodSpec): Reference[] {
       v.secret?.secretName ? { kind: 'Secret', name: v.secret.secretName, path: `${at}.secret.secretName` } : undefined,
       v.configMap?.name ? { kind: 'ConfigMap', name: v.configMap.name, path: `${at}.configMap.name` } : undefined,
       v.csi?.nodePublishSecretRef?.name ? { kind: 'Secret', name: v.csi.nodePublishSecretRef.name, path: `${at}.csi.nodePublishSecretRef.name` } : undefined,
+      // An ephemeral volume can be cloned from an existing PVC: that is a reference too.
+      ...(['dataSource', 'dataSourceRef'] as const).map((field) => {
+        const source = v.ephemeral?.volumeClaimTemplate?.spec?.[field]
+        return source?.kind === 'PersistentVolumeClaim' && !source.apiGroup
+          ? { kind: 'PersistentVolumeClaim' as const, name: source.name, path: `${at}.ephemeral.volumeClaimTemplate.spec.${field}.name` }
+          : undefined
+      }),
       ...(v.projected?.sources ?? []).flatMap((s, i) => [
         s.secret?.name ? { kind: 'Secret' as const, name: s.secret.name, path: `${at}.projected.sources[${i}].secret.name` } : undefined,
         s.configMap?.name ? { kind: 'ConfigMap' as const, name: s.configMap.name, path: `${at}.projected.sources[${i}].configMap.name` } : undefined,

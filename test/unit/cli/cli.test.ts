@@ -78,6 +78,7 @@ t.test('unusable input exits 2 and names the document and field', async (t) => {
     [['check', '-f', '-'], '---\nkind: Service\n---\n- 1\n', /<stdin>: document 2: must be a Kubernetes object/],
     [['check', '-f', '-'], 'kind: Deployment\nmetadata: {name: d}\nspec: {}\n', /document 1 \(Deployment\/d\): spec\.template: must be a mapping/],
     [['check', '-f', '-'], 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{image: x}]\n', /document 1 \(Pod\/p\): spec\.containers\[0\]: must be a mapping with a name/],
+    [['check', '-f', '-'], 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: x, volumeMounts: m}]\n', /document 1 \(Pod\/p\): spec\.containers\[0\]\.volumeMounts: must be a list/],
     [['check', '-f', '/no/such/file.yaml'], '', /\/no\/such\/file\.yaml: cannot read/],
     [['check'], '', /-f FILE .* is required/],
     [['check', '-f', '-', '-o', 'xml'], POD, /-o must be text or json/],

@@ -154,3 +154,22 @@ t.test('container values override the pod level (effective values)', async (t) =
   sc(pod).seccompProfile = { type: 'Localhost', localhostProfile: 'p.json' }
   t.same(validatePod(pod).violations, [])
 })
+
+t.test('image-tag: a malformed digest pins nothing', async (t) => {
+  for (const image of ['nginx@', 'nginx@junk', 'nginx:1.27@sha256:abc']) {
+    const pod = mutated(plainPod())
+    first(pod).image = image
+    t.match(validatePod(pod).violations, [{ rule: 'image-tag', message: /malformed digest/ }], image)
+  }
+})
+
+t.test('cross-tenant-reference: an ephemeral volume cloned from another tenant\'s PVC', async (t) => {
+  const lookup = lookupOf({ 'PersistentVolumeClaim/mall/other': { 'store.platform.io/tenant': 'shop2' } })
+  for (const field of ['dataSource', 'dataSourceRef'] as const) {
+    const pod = shopPod()
+    pod.spec!.volumes = [{ name: 'copy', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], [field]: { kind: 'PersistentVolumeClaim', name: 'other' } } } } }]
+    t.match(validatePod(pod, MALL, defaultPolicy(), lookup).violations, [
+      { rule: 'cross-tenant-reference', path: `spec.volumes[copy].ephemeral.volumeClaimTemplate.spec.${field}.name`, message: /belongs to tenant "shop2"/ },
+    ], field)
+  }
+})

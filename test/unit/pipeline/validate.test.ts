@@ -70,7 +70,10 @@ t.test('exempt users and service accounts, other namespaces and operations are a
   t.equal(validate(as('system:serviceaccount:platform:other'), ACME, exempt, NO_LOOKUP).allowed, false)
   t.equal(validatePod(pod, NAMESPACES.plain).allowed, true, 'not a store namespace')
   t.equal(validate(podRequest(pod, ACME, 'DELETE'), ACME, policy, NO_LOOKUP).allowed, true)
-  t.equal(validatePod(fixturePod('mirror')).allowed, true, 'mirror pod')
+  const mirror = (username: string): AdmissionRequestInfo => ({ ...podRequest(fixturePod('mirror')), userInfo: { username } })
+  t.equal(validate(mirror('system:node:worker-1'), ACME, policy, NO_LOOKUP).allowed, true, 'a mirror pod from its kubelet')
+  t.equal(validate(mirror('mallory'), ACME, policy, NO_LOOKUP).allowed, false, 'the mirror annotation exempts nobody else')
+  t.equal(validatePod(fixturePod('mirror')).allowed, false, 'nor a request without a user')
 })
 
 t.test('message formats', async (t) => {

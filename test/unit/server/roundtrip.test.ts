@@ -56,6 +56,15 @@ t.test('mutate leaves non-store namespaces, unknown namespaces, the own namespac
   }
 })
 
+t.test('validate fails closed for a namespace the webhook does not know', async (t) => {
+  const pod = { ...fixtureJson('storefront-pod.json'), metadata: { name: 'p', namespace: 'nowhere' } }
+  const { uid, review } = admissionReview(pod)
+  const response = responseOf(await server.call('POST', '/validate', review))
+  t.equal(response.uid, uid)
+  t.equal(response.allowed, false, 'denied')
+  t.match(response.status, { code: 500, message: /does not know namespace "nowhere".*fails closed/ })
+})
+
 t.test('validate: 403 denial lists every violated rule, one line each', async (t) => {
   const { uid, review } = admissionReview(fixtureJson('bad-pod.json'))
   const res = await server.call('POST', '/validate', review)
