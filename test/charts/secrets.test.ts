@@ -20,6 +20,10 @@ t.test('a default install generates random credentials', async (t) => {
   t.equal(Buffer.from(key.slice(7), 'base64').length, 32, 'APP_KEY is 32 bytes (AES-256)')
 })
 
+t.test('the Secret outlives helm uninstall (the MySQL volume it unlocks does too)', async (t) => {
+  t.equal(get(render().objects, 'Secret', 'bagisto').metadata.annotations?.['helm.sh/resource-policy'], 'keep')
+})
+
 t.test('no secret literals in the chart defaults', async (t) => {
   const values = readFileSync(path.join(BAGISTO, 'values.yaml'), 'utf8')
   for (const m of values.matchAll(/^\s*(password|rootPassword|key):\s*(.*)$/gm)) {

@@ -77,10 +77,12 @@ if (missing) {
       const uninstall = helm(v, ['uninstall', 'bagisto', '-n', ns, '--wait', '--timeout', '90s'])
       t.equal(uninstall.code, 0, `helm uninstall succeeded:\n${uninstall.out}`)
       await waitFor('release objects gone', () => {
-        const left = getJson(['-n', ns, 'get', 'deployments,statefulsets,services,configmaps,secrets', '-l', selector]).items
+        const left = getJson(['-n', ns, 'get', 'deployments,statefulsets,services,configmaps', '-l', selector]).items
         return left.length === 0
       }, 60_000)
-      t.pass('deployments, statefulsets, services, configmaps and secrets of the release removed')
+      t.pass('deployments, statefulsets, services and configmaps of the release removed')
+      // the credentials outlive the release (helm.sh/resource-policy: keep), like the MySQL volume
+      t.same(getJson(['-n', ns, 'get', 'secret', 'bagisto']).data, secretsBefore, 'the Secret is kept, unchanged')
       // a pod that still references the storage PVC (even a Completed hook pod) keeps it Terminating
       const podsLeft = getJson(['-n', ns, 'get', 'pods', '-l', selector]).items.map((p: any) => `${p.metadata.name} (${p.status.phase})`)
       t.same(podsLeft, [], 'no pod of the release left (hook Jobs included)')
