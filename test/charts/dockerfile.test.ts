@@ -74,6 +74,9 @@ t.test('php-fpm: ping and status, listen, config ordering', async (t) => {
   t.match(text, /php-fpm -t/, 'the config is tested at build time')
   t.match(text, /^EXPOSE 9000$/m)
   t.match(text, /^CMD \["php-fpm"\]$/m)
+  // the chart's readiness/liveness probes run cgi-fcgi against /ping
+  const runtime = stageOf('runtime').map((i) => i.args).join('\n')
+  t.match(runtime, /apt-get install[^\n]*\blibfcgi-bin\b/, 'libfcgi-bin (cgi-fcgi) is installed in the runtime image')
 })
 
 t.test('make image: buildx for amd64 + arm64', async (t) => {

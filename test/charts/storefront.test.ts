@@ -118,11 +118,15 @@ t.test('storefront Deployment: init copy-public-files first, bagisto + nginx, sh
   t.ok(pod.metadata.annotations['checksum/nginx'], 'config changes roll the pods')
 })
 
-t.test('probes: php-fpm on its port, nginx /health', async (t) => {
+t.test('probes: php-fpm ping (startup: its port), nginx /health', async (t) => {
   const app = byName(pod.spec.containers, 'bagisto')
   const nginx = byName(pod.spec.containers, 'nginx')
+  t.same(app.startupProbe.tcpSocket, { port: 'fastcgi' }, 'bagisto startupProbe')
+  for (const p of ['readinessProbe', 'livenessProbe']) {
+    // run against a real php-fpm by test/runtime
+    t.match(app[p].exec.command.join(' '), /SCRIPT_NAME=\/ping .*cgi-fcgi -bind -connect 127\.0\.0\.1:9000 \| grep -q pong$/, `bagisto ${p}: php-fpm's ping page`)
+  }
   for (const p of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-    t.same(app[p].tcpSocket, { port: 'fastcgi' }, `bagisto ${p}`)
     t.same(nginx[p].httpGet, { path: '/health', port: 'http' }, `nginx ${p}`)
   }
 })

@@ -98,6 +98,24 @@ t.test('php-fpm starts on the rendered port', async (t) => {
   t.match(status.stdout, /process manager:\s+\w+/, 'the status shows the process manager')
 })
 
+// The kubelet's readiness and liveness probes of the app container, run as rendered (the port is the
+// moved php.fpmPort): they ask php-fpm's /ping over FastCGI and must fail when nothing answers.
+t.test('the rendered php-fpm probes pass against php-fpm, and fail without it', async (t) => {
+  type Probe = { exec?: { command?: string[] } }
+  const app = sp.app as typeof sp.app & { readinessProbe?: Probe; livenessProbe?: Probe }
+  for (const kind of ['readinessProbe', 'livenessProbe'] as const) {
+    const command = app[kind]?.exec?.command
+    if (!command || command.length === 0) {
+      t.fail(`${kind} of ${app.name} is not an exec probe`)
+      continue
+    }
+    const [bin, ...args] = command as [string, ...string[]]
+    t.equal(spawnSync(bin, args).status, 0, `${kind}: ${command.join(' ')}`)
+    const dead = args.map((a) => a.replaceAll(`127.0.0.1:${fpmPort}`, `127.0.0.1:${imageDefaultFpmPort}`))
+    t.not(spawnSync(bin, dead).status, 0, `${kind} fails when nothing answers FastCGI`)
+  }
+})
+
 t.test('pretty URLs reach index.php through FastCGI', async (t) => {
   const home = await get('/')
   t.equal(home.status, 200, `/ is 200${home.status !== 200 ? `: ${home.text}${diag()}` : ''}`)

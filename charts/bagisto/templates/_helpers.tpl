@@ -195,3 +195,16 @@ app env, storage PVC, /tmp and bootstrap/cache emptyDirs and a read-only root fi
 {{- end }}
 {{ include "bagisto.secretEnv" . }}
 {{- end -}}
+
+{{/*
+bagisto.fpmPingProbe: asks php-fpm's own ping page (ping.path /ping -> "pong") over FastCGI with
+cgi-fcgi (libfcgi-bin, in the image): unlike an open port, it fails when every worker is stuck.
+*/}}
+{{- define "bagisto.fpmPingProbe" -}}
+exec:
+  command:
+    - /bin/sh
+    - -c
+    - SCRIPT_NAME=/ping SCRIPT_FILENAME=/ping REQUEST_METHOD=GET cgi-fcgi -bind -connect 127.0.0.1:{{ .Values.php.fpmPort }} | grep -q pong
+timeoutSeconds: 3
+{{- end -}}
