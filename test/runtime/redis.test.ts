@@ -5,19 +5,12 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { parseAllDocuments } from 'yaml'
 import {
-  type K8sObject, ProcessGroup, chartDir, freePorts, giveToPod, makeTempRoot, onSignals, releaseName, removeTree,
-  repoRoot, requireHelm, waitForPort,
+  type K8sObject, chartDir, freePorts, giveToPod, makeTempRoot, processesOf, releaseName, repoRoot, requireHelm,
+  waitForPort,
 } from './fixtures/pod.js'
 
-const procs = new ProcessGroup()
-const root = makeTempRoot('store-runtime-redis-')
-process.once('exit', () => procs.killAllSync())
-onSignals(() => { procs.killAllSync(); removeTree(root) })
-t.teardown(async () => {
-  const left = await procs.stopAll()
-  if (left.length) console.error(`# runtime: could not stop ${left.join(', ')}`)
-  removeTree(root)
-})
+const root = makeTempRoot('runtime-redis')
+const procs = processesOf(root, (fn) => t.teardown(fn))
 
 const [port] = (await freePorts(1)) as [number]
 const rendered = spawnSync(requireHelm(), ['template', releaseName, chartDir, '--set', `redis.port=${port}`], { encoding: 'utf8', cwd: repoRoot, maxBuffer: 64 << 20 })

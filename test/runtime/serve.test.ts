@@ -5,25 +5,17 @@ import * as fs from 'node:fs'
 import * as net from 'node:net'
 import { spawnSync } from 'node:child_process'
 import {
-  PodFs, ProcessGroup, asPodUser, buildImage, extractStorefront, fastcgiGet, files, findNginx,
+  PodFs, asPodUser, buildImage, extractStorefront, fastcgiGet, files, findNginx,
   findPhpFpm, freePorts, giveToPod, groupAlive, groupUids, podUid, helmTemplate, hostInitEnv, httpRequest, makeTempRoot,
-  makeVolumes, onSignals, removeTree, runInitScript, seedStorage, sleep, tail, waitForPort, writeFpmConfig,
+  makeVolumes, processesOf, runInitScript, seedStorage, sleep, tail, waitForPort, writeFpmConfig,
   writeNginxConfig, type HttpResponse, type Proc,
 } from './fixtures/pod.js'
 
 const nginxBin = findNginx()
 const fpmBin = findPhpFpm()
 const root = makeTempRoot('runtime-serve')
-const procs = new ProcessGroup()
 // every process started here is stopped even when an assertion (or the whole file) fails
-process.once('exit', () => procs.killAllSync())
-// a timeout or ^C: the pod's process groups are detached from ours, so stop them here
-onSignals(() => { procs.killAllSync(); removeTree(root) })
-t.teardown(async () => {
-  const left = await procs.stopAll()
-  if (left.length) console.error(`# runtime: could not stop ${left.join(', ')}`)
-  removeTree(root)
-})
+const procs = processesOf(root, (fn) => t.teardown(fn))
 
 const pod = new PodFs(root)
 const [nginxPort, fpmPort, imageDefaultFpmPort] = (await freePorts(3)) as [number, number, number]
