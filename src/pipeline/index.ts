@@ -4,7 +4,7 @@ import type { Operation } from 'fast-json-patch'
 import type { Policy } from '../policy/policy.js'
 import { SHARED_LABEL, TENANT_LABEL } from './labels.js'
 import { MUTATIONS, type MutationContext } from './mutations/index.js'
-import { applyOps, cloneJson, foldIntoAdds } from './patch.js'
+import { PatchDraft, cloneJson } from './patch.js'
 import { containersOf, isMirrorPod } from './pod.js'
 import { RULES, UPDATE_RULES, type PodView } from './rules/index.js'
 import { isPodController, podOfTemplate, templateOf, templatePath } from './templates.js'
@@ -27,18 +27,18 @@ export function isStoreNamespace(ns: NamespaceInfo | undefined, policy: Policy):
 
 const isShared = (ns: NamespaceInfo): boolean => ns.labels[SHARED_LABEL] === 'true'
 
+/** The pod after every mutation, with the operations that made it; undefined for pods left alone. */
+function runMutations(pod: V1Pod, ns: NamespaceInfo, policy: Policy): PatchDraft<V1Pod> | undefined {
+  if (!pod.spec || isMirrorPod(pod)) return undefined
+  const ctx: MutationContext = { policy, namespace: ns, shared: isShared(ns) }
+  const draft = new PatchDraft(pod)
+  for (const mutation of MUTATIONS) mutation.mutate(draft, ctx)
+  return draft
+}
+
 /** The operations that make a pod in `ns` conform; empty when it already does. */
 export function mutatePod(pod: V1Pod, ns: NamespaceInfo, policy: Policy): Operation[] {
-  if (!pod.spec || isMirrorPod(pod)) return []
-  const ctx: MutationContext = { policy, namespace: ns, shared: isShared(ns) }
-  const draft = cloneJson(pod)
-  const ops: Operation[] = []
-  for (const mutation of MUTATIONS) {
-    const step = mutation.mutate(draft, ctx)
-    applyOps(draft, cloneJson(step)) // a copy: the draft must not share objects with the patch
-    ops.push(...step)
-  }
-  return foldIntoAdds(ops)
+  return runMutations(pod, ns, policy)?.ops ?? []
 }
 
 /** `POST /mutate`: Pods on CREATE in store namespaces. */
@@ -50,9 +50,9 @@ export function mutate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined,
 /** The pod an object would become once mutated: a Pod, or a controller's template; else undefined. */
 export function podAfterMutation(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy): V1Pod | undefined {
   const template = req.kind === 'Pod' ? undefined : templateOf(req.object, req.kind)
-  const pod = template ? podOfTemplate(template) : req.kind === 'Pod' ? cloneJson(req.object as V1Pod) : undefined
+  const pod = template ? podOfTemplate(template) : req.kind === 'Pod' ? req.object as V1Pod : undefined
   if (!pod) return undefined
-  return isStoreNamespace(ns, policy) ? applyOps(pod, mutatePod(pod, ns, policy)) : pod
+  return (isStoreNamespace(ns, policy) ? runMutations(pod, ns, policy)?.doc : undefined) ?? cloneJson(pod)
 }
 
 function isExempt(req: AdmissionRequestInfo, policy: Policy): boolean {

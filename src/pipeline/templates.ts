@@ -28,9 +28,9 @@ export function templateOf(object: KubernetesObject, kind: string): V1PodTemplat
   return typeof template === 'object' && template !== null ? template as V1PodTemplateSpec : undefined
 }
 
-/** The pod a template describes (a copy: the controller is not touched). */
+/** The pod a template describes; it shares the template's objects, so copy it before writing. */
 export function podOfTemplate(template: V1PodTemplateSpec): V1Pod {
-  return cloneJson({ apiVersion: 'v1', kind: 'Pod', metadata: template.metadata ?? {}, spec: template.spec })
+  return { apiVersion: 'v1', kind: 'Pod', metadata: template.metadata ?? {}, spec: template.spec }
 }
 
 /** A copy of the controller whose template is the given pod's metadata and spec. */

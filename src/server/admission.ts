@@ -63,6 +63,12 @@ export function parseReview(body: unknown): ParsedReview {
   return parsed
 }
 
-export function reviewEnvelope(response: AdmissionResponse): { apiVersion: string; kind: string; response: AdmissionResponse } {
-  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response }
+/**
+ * The AdmissionReview answer as JSON text. The base64 patch is spliced in as it is: it needs no
+ * escaping, and JSON.stringify would scan its kilobytes once more.
+ */
+export function reviewJson(response: AdmissionResponse): string {
+  const { patch, ...rest } = response
+  const json = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: rest })
+  return patch === undefined ? json : `${json.slice(0, -2)},"patch":"${patch}"}}`
 }

@@ -1,8 +1,8 @@
 // The fastify HTTPS application: routes, error mapping and per-review logging/metrics.
 import type { Server } from 'node:https'
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
 import type { Logger } from 'pino'
-import { BadRequest, parseReview, reviewEnvelope } from './admission.js'
+import { BadRequest, parseReview, reviewJson } from './admission.js'
 import type { Metrics, Webhook } from './metrics.js'
 import { type ReviewContext, review } from './review.js'
 
@@ -51,7 +51,7 @@ export function buildApp(opts: AppOptions): App {
   })
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url}` }))
 
-  const handler = (webhook: Webhook) => async (request: { body: unknown }) => {
+  const handler = (webhook: Webhook) => async (request: { body: unknown }, reply: FastifyReply) => {
     const started = performance.now()
     const parsed = parseReview(request.body)
     const outcome = await review(webhook, parsed, opts.review)
@@ -73,7 +73,7 @@ export function buildApp(opts: AppOptions): App {
       },
       'review',
     )
-    return reviewEnvelope(outcome.response)
+    return reply.type('application/json; charset=utf-8').send(reviewJson(outcome.response))
   }
   app.post('/mutate', handler('mutate'))
   app.post('/validate', handler('validate'))

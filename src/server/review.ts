@@ -1,5 +1,6 @@
 // One admission decision: which requests the webhook judges at all, the pipeline call, and how
 // each webhook fails (mutate fails open: allow unpatched; validate fails closed: deny).
+import type { V1Pod } from '@kubernetes/client-node'
 import type { Logger } from 'pino'
 import { formatDenial, formatWarning, isStoreNamespace, mutate, validate } from '../pipeline/index.js'
 import type { NamespaceInfo, RuleId } from '../pipeline/types.js'
@@ -7,6 +8,7 @@ import type { Policy } from '../policy/index.js'
 import type { ClusterView } from '../cluster/types.js'
 import type { AdmissionResponse, ParsedReview } from './admission.js'
 import type { Webhook } from './metrics.js'
+import type { PatchCache } from './patch-cache.js'
 
 export interface ReviewContext {
   policy(): Policy
@@ -14,6 +16,7 @@ export interface ReviewContext {
   /** The webhook's own namespace is never judged, so it can always restart itself. */
   ownNamespace: string
   logger: Logger
+  patches: PatchCache
 }
 
 export type Decision = 'allow' | 'patch' | 'warn' | 'deny' | 'skip' | 'error'
@@ -48,9 +51,11 @@ export async function review(webhook: Webhook, parsed: ParsedReview, ctx: Review
 
   try {
     if (webhook === 'mutate') {
-      const { patch } = mutate(info, ns, policy, ctx.cluster)
-      if (patch.length === 0) return { response: { uid, allowed: true }, decision: 'allow', tenant, rules: [] }
-      const encoded = Buffer.from(JSON.stringify(patch)).toString('base64')
+      const encoded = ctx.patches.encodedPatch(info.object as V1Pod, ns, policy, () => {
+        const { patch } = mutate(info, ns, policy, ctx.cluster)
+        return patch.length === 0 ? '' : Buffer.from(JSON.stringify(patch)).toString('base64')
+      })
+      if (encoded === '') return { response: { uid, allowed: true }, decision: 'allow', tenant, rules: [] }
       return { response: { uid, allowed: true, patchType: 'JSONPatch', patch: encoded }, decision: 'patch', tenant, rules: [] }
     }
     const result = validate(info, ns, policy, ctx.cluster)

@@ -1,8 +1,6 @@
 // Every container: no privilege escalation, all capabilities dropped.
 import type { V1Container } from '@kubernetes/client-node'
-import type { Operation } from 'fast-json-patch'
 import { containersOf } from '../pod.js'
-import { ensureFields, pointer } from '../patch.js'
 import type { Mutation } from './mutation.js'
 
 // The API server rejects allowPrivilegeEscalation: false next to these; validation denies them anyway.
@@ -13,11 +11,11 @@ function escalationForced(c: V1Container): boolean {
 
 export const containerSecurity: Mutation = {
   id: 'container-security',
-  mutate(pod) {
-    return containersOf(pod.spec).flatMap(({ container, pointer: at }): Operation[] => {
+  mutate(draft) {
+    for (const { container, pointer } of containersOf(draft.doc.spec)) {
       const wanted: Record<string, unknown> = escalationForced(container) ? {} : { allowPrivilegeEscalation: false }
       wanted.capabilities = { drop: ['ALL'] }
-      return ensureFields(container.securityContext, pointer(at, 'securityContext'), wanted)
-    })
+      draft.ensureObject(container, pointer, 'securityContext', wanted)
+    }
   },
 }

@@ -60,17 +60,16 @@ export function copyPublicFilesContainer(app: V1Container): V1Container {
 }
 
 // Inserted bare; the container mutations after this one give it securityContext and resources
-// (folded into this single `add` by the pipeline). Index 0 puts it before native sidecars too.
+// (carried by this single `add`). Index 0 puts it before native sidecars too.
 export const copyPublicFiles: Mutation = {
   id: 'copy-public-files',
-  mutate(pod) {
-    const plan = storefrontPlan(pod)
-    const app = pod.spec?.containers.find((c) => c.name === plan?.app)
-    const initContainers = pod.spec?.initContainers
-    if (!app || initContainers?.some((c) => c.name === COPY_PUBLIC_FILES)) return []
+  mutate(draft) {
+    const spec = draft.doc.spec
+    const plan = storefrontPlan(draft.doc)
+    const app = spec?.containers.find((c) => c.name === plan?.app)
+    if (!spec || !app) return
     const container = copyPublicFilesContainer(app)
-    return initContainers
-      ? [{ op: 'add', path: '/spec/initContainers/0', value: container }]
-      : [{ op: 'add', path: '/spec/initContainers', value: [container] }]
+    if (!spec.initContainers) draft.set(spec, '/spec', 'initContainers', [container])
+    else if (!spec.initContainers.some((c) => c.name === COPY_PUBLIC_FILES)) draft.insert(spec.initContainers, '/spec/initContainers', 0, container)
   },
 }

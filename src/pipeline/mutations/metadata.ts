@@ -1,18 +1,17 @@
 // Tenant and part-of labels, and the mutated-by annotation.
 import { MUTATED_BY } from '../../version.js'
 import { MUTATED_BY_ANNOTATION, PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../labels.js'
-import { ensureFields } from '../patch.js'
 import type { Mutation } from './mutation.js'
 
 export const metadata: Mutation = {
   id: 'metadata',
-  mutate(pod, { namespace, shared }) {
+  mutate(draft, { namespace, shared }) {
     const labels: Record<string, string> = {}
     // In a shared namespace the pod names its tenant; validation requires it.
     const tenant = namespace.labels[TENANT_LABEL]
     if (!shared && tenant !== undefined) labels[TENANT_LABEL] = tenant
     labels[PART_OF_LABEL] = PART_OF_VALUE
     const annotations = { [MUTATED_BY_ANNOTATION]: MUTATED_BY }
-    return ensureFields(pod, '', { metadata: { labels, annotations } })
+    draft.ensureFields(draft.doc, '', { metadata: { labels, annotations } })
   },
 }

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node'
-import type { Operation } from 'fast-json-patch'
 import type { Policy } from '../../policy/policy.js'
+import type { PatchDraft } from '../patch.js'
 import type { NamespaceInfo } from '../types.js'
 
 export interface MutationContext {
@@ -10,8 +10,8 @@ export interface MutationContext {
   shared: boolean
 }
 
-/** One mutation: the operations it needs on `pod` (the draft as left by the mutations before it). */
+/** One mutation: writes what `draft.doc` (the pod as the mutations before it left it) lacks. */
 export interface Mutation {
   id: string
-  mutate(pod: V1Pod, ctx: MutationContext): Operation[]
+  mutate(draft: PatchDraft<V1Pod>, ctx: MutationContext): void
 }

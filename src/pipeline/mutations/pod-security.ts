@@ -1,12 +1,13 @@
 // Pod-level restricted settings and no service account token.
-import { ensureFields } from '../patch.js'
 import type { Mutation } from './mutation.js'
 
 export const podSecurity: Mutation = {
   id: 'pod-security',
-  mutate(pod, { policy }) {
+  mutate(draft, { policy }) {
+    const spec = draft.doc.spec
+    if (!spec) return
     const { runAsUser, runAsGroup, fsGroup } = policy.securityContext
-    return ensureFields(pod.spec, '/spec', {
+    draft.ensureFields(spec, '/spec', {
       automountServiceAccountToken: false,
       securityContext: {
         runAsNonRoot: true, runAsUser, runAsGroup, fsGroup,

@@ -1,11 +1,9 @@
 // readOnlyRootFilesystem for the containers the policy names per role, with an emptyDir for each
 // path those images must still write (nginx cache and pid, PHP /tmp, Laravel bootstrap/cache).
 import type { V1Volume } from '@kubernetes/client-node'
-import type { Operation } from 'fast-json-patch'
 import { appContainerName, containersOf, roleOf } from '../pod.js'
-import { appendAll, ensureFields, pointer } from '../patch.js'
 import type { Mutation } from './mutation.js'
-import { missingVolumes } from './storefront.js'
+import { addMissingVolumes } from './storefront.js'
 
 const APP_KEY = 'app'
 
@@ -26,24 +24,24 @@ export function writableVolumeName(container: string, path: string): string {
 
 export const readOnlyRoot: Mutation = {
   id: 'read-only-root',
-  mutate(pod, { policy }) {
+  mutate(draft, { policy }) {
+    const pod = draft.doc
     const role = roleOf(pod)
     const byContainer = role === undefined ? undefined : policy.readOnlyRootFilesystem[role]
-    if (!byContainer) return []
+    if (!byContainer) return
     const app = appContainerName(pod)
     const volumes: V1Volume[] = []
-    const ops: Operation[] = containersOf(pod.spec).flatMap(({ container, pointer: at }) => {
+    for (const { container, pointer } of containersOf(pod.spec)) {
       const keys = [container.name, ...(container.name === app ? [APP_KEY] : [])].filter((k) => k in byContainer)
-      if (keys.length === 0) return []
-      const sc = container.securityContext
-      const scOps = ensureFields(sc, pointer(at, 'securityContext'), { readOnlyRootFilesystem: true })
-      if (sc?.readOnlyRootFilesystem === false) return scOps // explicit: validation's business, no emptyDirs needed
+      if (keys.length === 0) continue
+      draft.ensureObject(container, pointer, 'securityContext', { readOnlyRootFilesystem: true })
+      if (container.securityContext?.readOnlyRootFilesystem === false) continue // explicit: validation's business, no emptyDirs needed
       const paths = [...new Set(keys.flatMap((k) => byContainer[k] ?? []))]
       const taken = new Set((container.volumeMounts ?? []).map((m) => m.mountPath))
       const mounts = paths.filter((p) => !taken.has(p)).map((mountPath) => ({ name: writableVolumeName(container.name, mountPath), mountPath }))
       volumes.push(...mounts.map((m) => ({ name: m.name, emptyDir: {} })))
-      return [...scOps, ...appendAll(container.volumeMounts, pointer(at, 'volumeMounts'), mounts)]
-    })
-    return [...ops, ...missingVolumes(pod, volumes)]
+      draft.append(container, pointer, 'volumeMounts', mounts)
+    }
+    addMissingVolumes(draft, volumes)
   },
 }

@@ -4,30 +4,29 @@
 // pod-security mutation) would leave the token mounted, so the volume and its mounts go too: the
 // pod ends up as the API server would have made it had the field been false.
 import type { V1Volume } from '@kubernetes/client-node'
-import type { Operation } from 'fast-json-patch'
+import type { PatchDraft } from '../patch.js'
 import { containersOf } from '../pod.js'
 import type { Mutation } from './mutation.js'
 
 const isInjectedTokenVolume = (v: V1Volume): boolean =>
   v.name.startsWith('kube-api-access-') && (v.projected?.sources ?? []).some((s) => s.serviceAccountToken !== undefined)
 
-/** `remove` operations for the items of `array` at `at` that `matches`, last first (indexes stay valid). */
-function removeWhere<T>(array: T[] | undefined, at: string, matches: (item: T) => boolean): Operation[] {
-  return (array ?? []).flatMap((item, i) => (matches(item) ? [i] : [])).reverse().map((i) => ({ op: 'remove', path: `${at}/${i}` }))
+/** Removes the items of `array` (at `at`) that `match`, last first, so each index is valid when applied. */
+function removeWhere<T>(draft: PatchDraft<object>, array: T[] | undefined, at: string, matches: (item: T) => boolean): void {
+  for (let i = (array?.length ?? 0) - 1; i >= 0; i--) if (array && matches(array[i] as T)) draft.remove(array, at, i)
 }
 
 // First in the table: its removals shift indexes, so they precede every `add` built on the draft.
 export const serviceAccountToken: Mutation = {
   id: 'service-account-token',
-  mutate(pod) {
-    const spec = pod.spec
-    if (!spec || spec.automountServiceAccountToken !== undefined) return []
+  mutate(draft) {
+    const spec = draft.doc.spec
+    if (!spec || spec.automountServiceAccountToken !== undefined) return
     const injected = new Set((spec.volumes ?? []).filter(isInjectedTokenVolume).map((v) => v.name))
-    if (injected.size === 0) return []
-    return [
-      ...containersOf(spec).flatMap(({ container, pointer }) =>
-        removeWhere(container.volumeMounts, `${pointer}/volumeMounts`, (m) => injected.has(m.name))),
-      ...removeWhere(spec.volumes, '/spec/volumes', (v) => injected.has(v.name)),
-    ]
+    if (injected.size === 0) return
+    for (const { container, pointer } of containersOf(spec)) {
+      removeWhere(draft, container.volumeMounts, `${pointer}/volumeMounts`, (m) => injected.has(m.name))
+    }
+    removeWhere(draft, spec.volumes, '/spec/volumes', (v) => injected.has(v.name))
   },
 }
