@@ -101,3 +101,27 @@ t.test('a pod with an explicit bad value stays denied after mutation', async (t)
   fc.assert(fc.property(pod(true), (p) => !validate(podRequest(apply(p)), ACME, policy, NO_LOOKUP).allowed), runs)
   t.pass('property held')
 })
+
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null) for (const child of Object.values(Object.freeze(value))) deepFreeze(child)
+  return value
+}
+
+t.test('mutation never writes into the pod it was given', async (t) => {
+  fc.assert(fc.property(pod(true), fc.constantFrom(ACME, MALL), (p, ns) => {
+    const before = JSON.stringify(p)
+    patchFor(deepFreeze(p), ns) // a write into a frozen object throws in these strict-mode modules
+    return JSON.stringify(p) === before
+  }), runs)
+  t.pass('property held')
+})
+
+// The server's patch cache leaves managedFields out of its key (replicas differ there by the second).
+t.test('the patch does not depend on managedFields', async (t) => {
+  fc.assert(fc.property(pod(true), (p) => {
+    const managedFields = [{ manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'v1', time: new Date().toISOString(), fieldsType: 'FieldsV1', fieldsV1: {} }]
+    const withFields: V1Pod = { ...p, metadata: { ...p.metadata, managedFields } }
+    return JSON.stringify(patchFor(withFields)) === JSON.stringify(patchFor(p))
+  }), runs)
+  t.pass('property held')
+})
