@@ -1,15 +1,21 @@
 // The encoded patches of recently mutated pods. The replicas of one ReplicaSet reach /mutate as the
 // same object (the API server fills in name, uid and timestamps after admission), so a scale-up
-// computes its patch once. mutate is pure, so keying on all of its input (the pod, its namespace,
-// the policy object) makes a hit exactly what a fresh computation would give. One exception:
-// managedFields carry the second each replica was created in, and no mutation reads them.
+// computes its patch twice, not once per replica. mutate is pure, so keying on all of its input
+// (the pod, its namespace, the policy object) makes a hit exactly what a fresh computation would
+// give. One exception: managedFields carry the second each replica was created in, and no mutation
+// reads them.
+import { createHash } from 'node:crypto'
 import type { V1Pod } from '@kubernetes/client-node'
 import type { NamespaceInfo } from '../pipeline/types.js'
 import type { Policy } from '../policy/index.js'
 
 export class PatchCache {
-  /** Key -> base64 JSON Patch ('' for none); Map order is least recently used first. */
-  private readonly entries = new Map<string, string>()
+  /**
+   * SHA-256 of the input -> base64 JSON Patch ('' for none), or null for a pod seen once: most
+   * pods never come again, and keeping their patches would only feed the garbage collector.
+   * Map order is least recently used first.
+   */
+  private readonly entries = new Map<string, string | null>()
   private policy: Policy | undefined
 
   constructor(private readonly capacity: number) {}
@@ -20,15 +26,17 @@ export class PatchCache {
       this.policy = policy
     }
     const { managedFields: _, ...metadata } = pod.metadata ?? {}
-    const key = `${ns.name}\n${JSON.stringify(ns.labels)}\n${JSON.stringify({ ...pod, metadata })}`
-    const hit = this.entries.get(key)
-    if (hit !== undefined) {
-      this.entries.delete(key)
-      this.entries.set(key, hit)
-      return hit
+    const key = createHash('sha256')
+      .update(`${ns.name}\n${JSON.stringify(ns.labels)}\n${JSON.stringify({ ...pod, metadata })}`)
+      .digest('base64')
+    const cached = this.entries.get(key)
+    if (cached !== undefined) this.entries.delete(key)
+    if (typeof cached === 'string') {
+      this.entries.set(key, cached)
+      return cached
     }
     const encoded = compute()
-    this.entries.set(key, encoded)
+    this.entries.set(key, cached === undefined ? null : encoded)
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string)
     return encoded
   }

@@ -12,19 +12,24 @@ const pod = (hash: string, time = '2026-01-01T00:00:00Z'): V1Pod => ({
   spec: { containers: [{ name: 'app', image: 'app:1' }] },
 })
 
-t.test('identical pods are computed once; any other input is computed again', async (t) => {
-  const cache = new PatchCache(8)
+t.test('a pod seen again is served from the cache; any other input is computed', async (t) => {
+  const cache = new PatchCache(16)
   const policy = defaultPolicy()
   let computed = 0
   const get = (p: V1Pod, n = ns, pol = policy) => cache.encodedPatch(p, n, pol, () => `patch-${++computed}`)
-  t.equal(get(pod('a')), 'patch-1')
-  t.equal(get(pod('a')), 'patch-1', 'the same pod again: a hit')
-  t.equal(get(pod('a', '2026-01-01T00:00:01Z')), 'patch-1', 'a replica created a second later: a hit')
-  t.equal(get(pod('b')), 'patch-2', 'another pod: computed')
-  t.equal(get(pod('a'), { name: 'acme', labels: { 'store.platform.io/tenant': 'other' } }), 'patch-3', 'other namespace labels: computed')
-  t.equal(get(pod('a'), { name: 'shop', labels: ns.labels }), 'patch-4', 'other namespace: computed')
-  t.equal(get(pod('a'), ns, defaultPolicy()), 'patch-5', 'a reloaded policy: computed')
-  t.equal(get(pod('a'), ns, policy), 'patch-6', 'and the cache now follows that policy')
+  t.equal(get(pod('a')), 'patch-1', 'first sight: computed, only remembered as seen')
+  t.equal(get(pod('a')), 'patch-2', 'second sight: computed and kept')
+  t.equal(get(pod('a')), 'patch-2', 'third: a hit')
+  t.equal(get(pod('a', '2026-01-01T00:00:01Z')), 'patch-2', 'a replica created a second later: a hit')
+  t.equal(get(pod('b')), 'patch-3', 'another pod: computed')
+  get(pod('a'), { name: 'acme', labels: { 'store.platform.io/tenant': 'other' } })
+  t.equal(get(pod('a'), { name: 'acme', labels: { 'store.platform.io/tenant': 'other' } }), 'patch-5', 'other namespace labels: computed')
+  get(pod('a'), { name: 'shop', labels: ns.labels })
+  t.equal(get(pod('a'), { name: 'shop', labels: ns.labels }), 'patch-7', 'other namespace: computed')
+  const reloaded = defaultPolicy()
+  get(pod('a'), ns, reloaded)
+  t.equal(get(pod('a'), ns, reloaded), 'patch-9', 'a reloaded policy: computed')
+  t.equal(get(pod('a'), ns, reloaded), 'patch-9', 'and then served under that policy')
 })
 
 t.test('the least recently used pod is dropped beyond the capacity', async (t) => {
@@ -32,10 +37,13 @@ t.test('the least recently used pod is dropped beyond the capacity', async (t) =
   const policy = defaultPolicy()
   let computed = 0
   const get = (hash: string) => cache.encodedPatch(pod(hash), ns, policy, () => `${hash}-${++computed}`)
-  get('a'); get('b'); get('a'); get('c') // b is the least recently used
-  t.equal(get('a'), 'a-1', 'a kept')
-  t.equal(get('c'), 'c-3', 'c kept')
-  t.equal(get('b'), 'b-4', 'b recomputed')
+  get('a'); get('a') // a kept
+  get('b'); get('b') // b kept
+  t.equal(get('a'), 'a-2', 'a hit')
+  get('c') // c seen: b, the least recently used, is dropped
+  t.equal(get('a'), 'a-2', 'a still kept')
+  get('b')
+  t.equal(get('b'), 'b-7', 'b was dropped: computed as new')
 })
 
 t.test('reviewJson: the AdmissionReview answer, patch spliced in unescaped', async (t) => {
