@@ -105,7 +105,7 @@ export class PatchDraft<T extends object> {
   /** Removes `array[index]` (`array` is at `at`). */
   remove(array: unknown[], at: string, index: number): void {
     array.splice(index, 1)
-    if (!this.added.has(array)) this.ops.push({ op: 'remove', path: `${at}/${index}` })
+    this.record(array, { op: 'remove', path: `${at}/${index}` })
   }
 
   private record(parent: object, op: Operation): void {
