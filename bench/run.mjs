@@ -4,7 +4,8 @@
 // of the two cores) with a realistic storefront-pod review. Runs alternate bare / real for several
 // rounds and report medians, because this machine's speed drifts between runs. Prints a table
 // (req/s, p50, p99, ratio vs bare) and writes it to bench/RESULTS.md.
-// Env: BENCH_DURATION (seconds per run, default 5), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default "1,16").
+// Env: BENCH_DURATION (seconds per run, default 5), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default "1,16"),
+// BENCH_SCENARIOS (names to run, comma-separated: "replicas,distinct,validate", default all).
 import { execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:https'
@@ -19,6 +20,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const DURATION = Number(process.env.BENCH_DURATION ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,16').split(',').map(Number)
+const ONLY = process.env.BENCH_SCENARIOS?.split(',')
 const TARGET_RATIO = 0.6
 const TARGET_P99_MS = 3
 
@@ -60,7 +62,8 @@ async function waitReady(port, ca, child) {
 
 /** One wrk run; bench/wrk.lua prints its results as a JSON line on stderr. */
 function load(port, path, bodyFile, distinct, connections, duration) {
-  const args = ['-t1', `-c${connections}`, `-d${duration}s`, '-s', join(ROOT, 'bench/wrk.lua'), `https://127.0.0.1:${port}${path}`]
+  // A 10 s timeout, not wrk's 2 s: this VM sometimes stalls for seconds, and a timed-out request is an error.
+  const args = ['-t1', `-c${connections}`, `-d${duration}s`, '--timeout', '10s', '-s', join(ROOT, 'bench/wrk.lua'), `https://127.0.0.1:${port}${path}`]
   const env = { ...process.env, BODY_FILE: bodyFile, DISTINCT: distinct ? '1' : '0' }
   return new Promise((resolve, reject) => {
     execFile('wrk', args, { env }, (err, _stdout, stderr) => {
@@ -108,11 +111,13 @@ const validateBody = JSON.stringify(storefrontReview('3f2a1b0c-0000-4000-8000-00
 const verdict = JSON.parse((await call(realPort, ca, 'POST', '/validate', JSON.parse(validateBody))).text).response
 if (!verdict.allowed) throw new Error(`the mutated storefront pod was denied: ${verdict.status?.message}`)
 
-const SCENARIOS = [
-  { name: '/mutate, replicas', path: '/mutate', file: bodyFile('mutate.json', mutateBody), distinct: false, note: 'the same pod again, as a ReplicaSet scaling up sends it' },
-  { name: '/mutate, distinct pods', path: '/mutate', file: bodyFile('distinct.json', distinctBody), distinct: true, note: 'every review a pod not seen before: the patch is always computed' },
-  { name: '/validate', path: '/validate', file: bodyFile('validate.json', validateBody), distinct: false, note: 'the mutated pod' },
+const ALL_SCENARIOS = [
+  { id: 'replicas', name: '/mutate, replicas', path: '/mutate', file: bodyFile('mutate.json', mutateBody), distinct: false, note: 'the same pod again, as a ReplicaSet scaling up sends it' },
+  { id: 'distinct', name: '/mutate, distinct pods', path: '/mutate', file: bodyFile('distinct.json', distinctBody), distinct: true, note: 'every review a pod not seen before: the patch is always computed' },
+  { id: 'validate', name: '/validate', path: '/validate', file: bodyFile('validate.json', validateBody), distinct: false, note: 'the mutated pod' },
 ]
+const SCENARIOS = ALL_SCENARIOS.filter((s) => !ONLY || ONLY.includes(s.id))
+if (SCENARIOS.length === 0) throw new Error(`BENCH_SCENARIOS=${process.env.BENCH_SCENARIOS}: none of ${ALL_SCENARIOS.map((s) => s.id).join(', ')}`)
 
 console.log('warming up (JIT) ...')
 for (const s of SCENARIOS) for (const port of [realPort, barePort]) await load(port, s.path, s.file, s.distinct, 16, 2)
@@ -164,4 +169,4 @@ const scenarios = SCENARIOS.map((s) => `- ${s.name}: ${s.note}`).join('\n')
 const env = `${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}, 1-min load average before the run ${loadBefore.toFixed(2)}; median of ${ROUNDS} alternating bare/real runs of ${DURATION} s each; wrk (1 thread) on the same machine, 127.0.0.1, HTTPS (keep-alive), request body ${mutateBody.length} / ${validateBody.length} bytes (mutate / validate).`
 const table = lines.join('\n')
 console.log(`\n${table}\n\n${verdicts.join('\n')}\n${pipelineLine}\n${env}`)
-writeFileSync(join(ROOT, 'bench/RESULTS.md'), `# store-admission benchmark (\`make bench\`)\n\n${table}\n\n${verdicts.join('\n')}\n\n${scenarios}\n\n${pipelineLine}\n\n${env}\nThe bare server is fastify over HTTPS that parses the same body and answers a fixed allow (bench/bare-server.mjs); the real server logs one JSON line per review (to /dev/null here) and counts metrics.\n`)
+if (!ONLY && !process.env.BENCH_CONNECTIONS) writeFileSync(join(ROOT, 'bench/RESULTS.md'), `# store-admission benchmark (\`make bench\`)\n\n${table}\n\n${verdicts.join('\n')}\n\n${scenarios}\n\n${pipelineLine}\n\n${env}\nThe bare server is fastify over HTTPS that parses the same body and answers a fixed allow (bench/bare-server.mjs); the real server logs one JSON line per review (to /dev/null here) and counts metrics.\n`)

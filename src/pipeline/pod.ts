@@ -6,6 +6,7 @@ import {
 } from './labels.js'
 
 export type ContainerList = 'initContainers' | 'containers'
+const CONTAINER_LISTS: readonly ContainerList[] = ['initContainers', 'containers']
 
 export interface ContainerRef {
   container: V1Container
@@ -18,14 +19,15 @@ export interface ContainerRef {
 }
 
 export function containersOf(spec: V1PodSpec | undefined): ContainerRef[] {
-  const lists: ContainerList[] = ['initContainers', 'containers']
-  return lists.flatMap((list) =>
-    (spec?.[list] ?? []).map((container, index) => ({
-      container, list, index,
-      pointer: `/spec/${list}/${index}`,
-      path: `spec.${list}[${container.name}]`,
-    })),
-  )
+  const refs: ContainerRef[] = []
+  for (const list of CONTAINER_LISTS) {
+    const containers = spec?.[list] ?? []
+    for (let index = 0; index < containers.length; index++) {
+      const container = containers[index] as V1Container
+      refs.push({ container, list, index, pointer: `/spec/${list}/${index}`, path: `spec.${list}[${container.name}]` })
+    }
+  }
+  return refs
 }
 
 export const labelsOf = (pod: V1Pod): Record<string, string> => pod.metadata?.labels ?? {}

@@ -21,12 +21,26 @@ export interface ParsedReview {
   namespace: string
   /** Absent for DELETE / CONNECT, which carry no object to judge. */
   info?: AdmissionRequestInfo
+  /** The body as it came, when parsed from text: the patch cache keys on it. */
+  text?: string
 }
 
 const OPERATIONS = new Set(['CREATE', 'UPDATE', 'DELETE', 'CONNECT'])
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** An AdmissionReview from the request body's text. */
+export function parseReviewText(text: string): ParsedReview {
+  if (text === '') throw new BadRequest('request body is empty; expected an AdmissionReview')
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch (err) {
+    throw new BadRequest(`request body is not valid JSON: ${(err as Error).message}`)
+  }
+  return { ...parseReview(body), text }
 }
 
 export function parseReview(body: unknown): ParsedReview {

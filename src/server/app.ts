@@ -2,7 +2,7 @@
 import type { Server } from 'node:https'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
 import type { Logger } from 'pino'
-import { BadRequest, parseReview, reviewJson } from './admission.js'
+import { BadRequest, parseReviewText, reviewJson } from './admission.js'
 import type { Metrics, Webhook } from './metrics.js'
 import { type ReviewContext, review } from './review.js'
 
@@ -31,15 +31,9 @@ export function buildApp(opts: AppOptions): App {
     return503OnClosing: true,
   }) as unknown as App
 
-  // Our own JSON parser so that a syntax error reaches the client with its position.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    if (body === '') return done(new BadRequest('request body is empty; expected an AdmissionReview'), undefined)
-    try {
-      done(null, JSON.parse(body as string))
-    } catch (err) {
-      done(new BadRequest(`request body is not valid JSON: ${(err as Error).message}`), undefined)
-    }
-  })
+  // The body stays text until the handler: the patch cache keys on it, and a JSON syntax error
+  // reaches the client with its position.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body))
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const message = clientError(err, opts.bodyLimit)
     if (message !== undefined) {
@@ -53,7 +47,7 @@ export function buildApp(opts: AppOptions): App {
 
   const handler = (webhook: Webhook) => async (request: { body: unknown }, reply: FastifyReply) => {
     const started = performance.now()
-    const parsed = parseReview(request.body)
+    const parsed = parseReviewText(request.body as string)
     const outcome = await review(webhook, parsed, opts.review)
     const seconds = (performance.now() - started) / 1000
     metrics.requests.inc({ webhook, operation: parsed.operation, kind: parsed.kind, decision: outcome.decision })

@@ -1,6 +1,5 @@
 // One admission decision: which requests the webhook judges at all, the pipeline call, and how
 // each webhook fails (mutate fails open: allow unpatched; validate fails closed: deny).
-import type { V1Pod } from '@kubernetes/client-node'
 import type { Logger } from 'pino'
 import { formatDenial, formatWarning, isStoreNamespace, mutate, validate } from '../pipeline/index.js'
 import type { NamespaceInfo, RuleId } from '../pipeline/types.js'
@@ -8,7 +7,7 @@ import type { Policy } from '../policy/index.js'
 import type { ClusterView } from '../cluster/types.js'
 import type { AdmissionResponse, ParsedReview } from './admission.js'
 import type { Webhook } from './metrics.js'
-import type { PatchCache } from './patch-cache.js'
+import { type PatchCache, reviewKey } from './patch-cache.js'
 
 export interface ReviewContext {
   policy(): Policy
@@ -51,7 +50,8 @@ export async function review(webhook: Webhook, parsed: ParsedReview, ctx: Review
 
   try {
     if (webhook === 'mutate') {
-      const encoded = ctx.patches.encodedPatch(info.object as V1Pod, ns, policy, () => {
+      const key = parsed.text === undefined ? undefined : reviewKey(parsed.text, uid, ns)
+      const encoded = ctx.patches.encodedPatch(key, policy, () => {
         const { patch } = mutate(info, ns, policy, ctx.cluster)
         return patch.length === 0 ? '' : Buffer.from(JSON.stringify(patch)).toString('base64')
       })
