@@ -1,10 +1,12 @@
-// The baseline for `make bench`: a bare fastify HTTPS server that parses the JSON body and answers
-// a fixed allow. Whatever the real webhook costs beyond this is our overhead.
-// Usage: node bench/bare-server.mjs PORT CERT_FILE KEY_FILE
+// The baselines for `make bench`: a bare fastify HTTPS server that parses the JSON body and answers
+// a fixed allow. Whatever the real webhook costs beyond this is our overhead. Given PATCH_FILE, it
+// answers /mutate with that (base64) patch as well, to show what an answer of that size costs alone.
+// Usage: node bench/bare-server.mjs PORT CERT_FILE KEY_FILE [PATCH_FILE]
 import { readFileSync } from 'node:fs'
 import Fastify from 'fastify'
 
-const [port, certFile, keyFile] = process.argv.slice(2)
+const [port, certFile, keyFile, patchFile] = process.argv.slice(2)
+const patch = patchFile === undefined ? undefined : readFileSync(patchFile, 'utf8')
 const app = Fastify({
   https: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), minVersion: 'TLSv1.2' },
   bodyLimit: 3 * 1024 * 1024,
@@ -14,7 +16,10 @@ const allow = async (request) => ({
   kind: 'AdmissionReview',
   response: { uid: request.body.request.uid, allowed: true },
 })
-app.post('/mutate', allow)
+app.post('/mutate', patch === undefined ? allow : async (request) => {
+  const answer = await allow(request)
+  return { ...answer, response: { ...answer.response, patchType: 'JSONPatch', patch } }
+})
 app.post('/validate', allow)
 app.get('/readyz', async () => ({ status: 'ready' }))
 await app.listen({ port: Number(port), host: '127.0.0.1' })

@@ -69,12 +69,13 @@ export class PatchDraft<T extends object> {
   set(parent: object, at: string, key: string, value: unknown): void {
     const copy = this.copyAdded(value)
     ;(parent as JsonObject)[key] = copy
-    this.record(parent, { op: 'add', path: pointer(at, key), value: copy })
+    if (this.records(parent)) this.ops.push({ op: 'add', path: pointer(at, key), value: copy })
   }
 
   /** Sets the fields of `wanted` that are unset in `target` (at `at`), recursing into objects both have. */
   ensureFields(target: object, at: string, wanted: JsonObject): void {
-    for (const [key, value] of Object.entries(wanted)) {
+    for (const key in wanted) {
+      const value = wanted[key]
       const existing = (target as JsonObject)[key]
       if (existing === undefined || existing === null) this.set(target, at, key, value)
       else if (isPlainObject(existing) && isPlainObject(value)) this.ensureFields(existing, pointer(at, key), value)
@@ -102,17 +103,18 @@ export class PatchDraft<T extends object> {
     const copy = this.copyAdded(item)
     if (index === '-') array.push(copy)
     else array.splice(index, 0, copy)
-    this.record(array, { op: 'add', path: `${at}/${index}`, value: copy })
+    if (this.records(array)) this.ops.push({ op: 'add', path: `${at}/${index}`, value: copy })
   }
 
   /** Removes `array[index]` (`array` is at `at`). */
   remove(array: unknown[], at: string, index: number): void {
     array.splice(index, 1)
-    this.record(array, { op: 'remove', path: `${at}/${index}` })
+    if (this.records(array)) this.ops.push({ op: 'remove', path: `${at}/${index}` })
   }
 
-  private record(parent: object, op: Operation): void {
-    if (!this.added.has(parent)) this.ops.push(op)
+  /** Whether a write into `parent` is an operation of its own (not carried by an earlier `add`). */
+  private records(parent: object): boolean {
+    return !this.added.has(parent)
   }
 
   private copyAdded<V>(value: V): V {
