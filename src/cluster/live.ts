@@ -1,5 +1,5 @@
 // The ClusterView of a real cluster: watch-backed metadata caches of Namespaces and of the
-// PVCs / Secrets / ConfigMaps pods reference, through @kubernetes/client-node.
+// PVCs / Secrets / ConfigMaps pods reference (metadata only), through @kubernetes/client-node.
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
 import type { Logger } from 'pino'
 import type { NamespaceInfo, ReferencedKind } from '../pipeline/types.js'
@@ -17,11 +17,11 @@ export function loadKubeConfig(path: string | undefined): KubeConfig {
 
 export function startLiveCluster(kc: KubeConfig, logger: Logger): ClusterView {
   const core = kc.makeApiClient(CoreV1Api)
-  const namespaces = startMetadataCache(kc, '/api/v1/namespaces', () => core.listNamespace(), logger)
+  const namespaces = startMetadataCache(kc, '/api/v1/namespaces', logger)
   const refs: Record<ReferencedKind, MetadataCache> = {
-    PersistentVolumeClaim: startMetadataCache(kc, '/api/v1/persistentvolumeclaims', () => core.listPersistentVolumeClaimForAllNamespaces(), logger),
-    Secret: startMetadataCache(kc, '/api/v1/secrets', () => core.listSecretForAllNamespaces(), logger),
-    ConfigMap: startMetadataCache(kc, '/api/v1/configmaps', () => core.listConfigMapForAllNamespaces(), logger),
+    PersistentVolumeClaim: startMetadataCache(kc, '/api/v1/persistentvolumeclaims', logger),
+    Secret: startMetadataCache(kc, '/api/v1/secrets', logger),
+    ConfigMap: startMetadataCache(kc, '/api/v1/configmaps', logger),
   }
   const all = [namespaces, ...Object.values(refs)]
 

@@ -1,10 +1,16 @@
-// A watch-backed cache that keeps only name, namespace, labels and resourceVersion of each object:
-// client-node's ListWatch does the list/watch/re-list bookkeeping, and the Watch it is given strips
-// every event before the cache sees it, so Secret data is never retained.
+// A watch-backed cache that keeps only name, namespace, labels and resourceVersion of each object.
+// The API server is asked for object metadata only (PartialObjectMetadata), so Secret and
+// ConfigMap data never reach the webhook, and a cluster of large ConfigMaps costs no more to list
+// than one of small ones. client-node's ListWatch does the list/watch/re-list bookkeeping.
+import { request as httpRequest } from 'node:http'
+import { type RequestOptions, request as httpsRequest } from 'node:https'
 import { type KubeConfig, type KubernetesListObject, type KubernetesObject, ListWatch, Watch } from '@kubernetes/client-node'
 import type { Logger } from 'pino'
 
 const RETRY_MS = 3000
+const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1'
+const METADATA_WATCH = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1'
+const LIST_TIMEOUT_MS = 60_000
 
 function strip(obj: KubernetesObject): KubernetesObject {
   const m = obj.metadata ?? {}
@@ -13,9 +19,52 @@ function strip(obj: KubernetesObject): KubernetesObject {
   }
 }
 
+/** Lists the objects at `path` (e.g. `/api/v1/secrets`) as metadata only. */
+export async function listMetadata(kc: KubeConfig, path: string): Promise<KubernetesListObject<KubernetesObject>> {
+  const cluster = kc.getCurrentCluster()
+  if (!cluster) throw new Error('the kubeconfig has no current cluster')
+  const url = new URL(cluster.server + path)
+  const options: RequestOptions = { headers: { Accept: METADATA_LIST }, timeout: LIST_TIMEOUT_MS }
+  await kc.applyToHTTPSOptions(options)
+  const send = url.protocol === 'http:' ? httpRequest : httpsRequest
+  return new Promise((resolve, reject) => {
+    const req = send(url, options, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => { text += chunk })
+      res.on('error', reject)
+      res.on('end', () => {
+        if (res.statusCode !== 200) return reject(new Error(`list ${path}: HTTP ${res.statusCode}: ${text.slice(0, 300)}`))
+        try {
+          resolve(JSON.parse(text) as KubernetesListObject<KubernetesObject>)
+        } catch (err) {
+          reject(new Error(`list ${path}: not JSON: ${(err as Error).message}`))
+        }
+      })
+    })
+    req.on('timeout', () => req.destroy(new Error(`list ${path}: no answer in ${LIST_TIMEOUT_MS / 1000} s`)))
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+/** `kc`, asking for metadata only on the watch requests made with it. */
+export function metadataWatchConfig(kc: KubeConfig): KubeConfig {
+  return new Proxy(kc, {
+    get(target, property, receiver) {
+      if (property !== 'applyToFetchOptions') return Reflect.get(target, property, receiver)
+      return (options: RequestOptions) => target.applyToFetchOptions({ ...options, headers: { ...options.headers, Accept: METADATA_WATCH } })
+    },
+  })
+}
+
 class MetadataWatch extends Watch {
   /** ListWatch starts its watch after a pending list even when stopped meanwhile: refuse then. */
   stopped = false
+
+  constructor(kc: KubeConfig) {
+    super(metadataWatchConfig(kc))
+  }
 
   override async watch(
     path: string,
@@ -36,17 +85,12 @@ export interface MetadataCache {
   stop(): Promise<void>
 }
 
-export function startMetadataCache(
-  kc: KubeConfig,
-  path: string,
-  list: () => Promise<KubernetesListObject<KubernetesObject>>,
-  logger: Logger,
-): MetadataCache {
+export function startMetadataCache(kc: KubeConfig, path: string, logger: Logger): MetadataCache {
   let synced = false
   let stopped = false
   let retry: NodeJS.Timeout | undefined
   const listStripped = async (): Promise<KubernetesListObject<KubernetesObject>> => {
-    const result = await list()
+    const result = await listMetadata(kc, path)
     // ListWatch fills its cache right after this promise settles; flag the sync after that.
     setImmediate(() => { synced = true })
     return { ...result, items: result.items.map(strip) }

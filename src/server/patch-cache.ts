@@ -17,10 +17,10 @@ import type { Policy } from '../policy/index.js'
  * is not written that way (not cached then).
  *
  * Two reviews with one key have the same text but for one JSON string value, at the same place.
- * The API server writes request.uid before any other field of the request, so for a review it
- * sends that value is request.uid: any review with the same key, sent by anyone, carries the same
- * object for the same namespace. Replicas created in another second differ in managedFields and so
- * miss, which costs one computation.
+ * In a review the API server sends, the uid is new for that request (whoever wrote the object
+ * could not know it), so that value is request.uid. Any review with the same key, sent by anyone,
+ * therefore carries the same object for the same namespace. Replicas created in another second
+ * differ in managedFields and so miss, which costs one computation.
  */
 export function reviewKey(text: string, uid: string, ns: NamespaceInfo): string | undefined {
   const uidField = `"uid":${JSON.stringify(uid)}`

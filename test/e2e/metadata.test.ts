@@ -1,0 +1,50 @@
+// The webhook's cluster view asks the API server for object metadata only: Secret and ConfigMap
+// data never reach it, yet their labels (what cross-tenant-reference needs) do.
+import t from 'tap'
+import { Watch, type KubernetesObject } from '@kubernetes/client-node'
+import { loadKubeConfig, startLiveCluster } from '../../src/cluster/live.js'
+import { listMetadata, metadataWatchConfig } from '../../src/cluster/metadata-cache.js'
+import { KUBECONFIG, kubectlOk, namespace, requireControlPlane, waitFor } from './fixtures/k8s.js'
+import { pino } from 'pino'
+
+requireControlPlane()
+const ns = 'e2e-metadata'
+t.teardown(namespace(ns, {}))
+const kc = loadKubeConfig(KUBECONFIG)
+// Created, not applied: client-side `kubectl apply` copies the whole Secret, data and all, into
+// the last-applied-configuration annotation, which is metadata.
+const secret = (name: string) => ({
+  apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns, labels: { 'store.platform.io/tenant': 'acme' } },
+  stringData: { password: 'do-not-leak' },
+})
+
+t.test('a list is metadata only', async (t) => {
+  kubectlOk(['create', '-f', '-'], secret('listed'))
+  const list = await listMetadata(kc, `/api/v1/namespaces/${ns}/secrets`)
+  t.equal(list.kind, 'PartialObjectMetadataList')
+  const item = list.items.find((i) => i.metadata?.name === 'listed') as (KubernetesObject & { data?: unknown }) | undefined
+  t.same(item?.metadata?.labels, { 'store.platform.io/tenant': 'acme' }, 'labels come')
+  t.equal(item?.data, undefined, 'data does not')
+  t.notMatch(JSON.stringify(list), /do-not-leak|ZG8tbm90LWxlYWs/, 'neither plain nor base64')
+  await t.rejects(listMetadata(kc, '/api/v1/no-such-things'), /list \/api\/v1\/no-such-things: HTTP 404/, 'a failed list names the path and status')
+})
+
+t.test('a watch is metadata only', async (t) => {
+  const events: Array<{ phase: string; object: KubernetesObject & { data?: unknown } }> = []
+  const controller = await new Watch(metadataWatchConfig(kc)).watch(`/api/v1/namespaces/${ns}/secrets`, {}, (phase, object) => events.push({ phase, object }), () => {})
+  t.teardown(() => controller.abort())
+  kubectlOk(['create', '-f', '-'], secret('watched'))
+  const added = await waitFor('the ADDED event', () => events.find((e) => e.phase === 'ADDED' && e.object.metadata?.name === 'watched'), 30_000)
+  t.equal(added.object.kind, 'PartialObjectMetadata')
+  t.equal(added.object.data, undefined, 'no data')
+  t.notMatch(JSON.stringify(events), /do-not-leak|ZG8tbm90LWxlYWs/)
+})
+
+t.test('the live cluster view sees the labels of a Secret created after it started', async (t) => {
+  const view = startLiveCluster(kc, pino({ level: 'silent' }))
+  t.teardown(() => view.stop())
+  await waitFor('the caches synced', () => view.synced() || undefined, 30_000)
+  kubectlOk(['create', '-f', '-'], secret('later'))
+  const labels = await waitFor('the Secret seen', () => view.labelsOf('Secret', ns, 'later'), 30_000)
+  t.same(labels, { 'store.platform.io/tenant': 'acme' })
+})
