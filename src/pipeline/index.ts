@@ -5,7 +5,7 @@ import type { Policy } from '../policy/policy.js'
 import { SHARED_LABEL, TENANT_LABEL } from './labels.js'
 import { MUTATIONS, type MutationContext } from './mutations/index.js'
 import { PatchDraft, cloneJson } from './patch.js'
-import { containersOf, isMirrorPod } from './pod.js'
+import { allContainersOf, isMirrorPod } from './pod.js'
 import { RULES, UPDATE_RULES, type PodView } from './rules/index.js'
 import { isPodController, podOfTemplate, templateOf, templatePath } from './templates.js'
 import type {
@@ -19,6 +19,7 @@ export { isPodController, templateOf, templatePath, withTemplatePod } from './te
 export * as labels from './labels.js'
 
 const ALLOW: ValidationResult = Object.freeze({ allowed: true, violations: [], warnings: [] })
+const EPHEMERAL_CONTAINERS = 'ephemeralcontainers'
 
 /** A namespace the webhooks act in: tenant label present, not excluded by the policy. */
 export function isStoreNamespace(ns: NamespaceInfo | undefined, policy: Policy): ns is NamespaceInfo {
@@ -72,7 +73,7 @@ const isNodeMirrorPod = (req: AdmissionRequestInfo): boolean =>
 /** Judges a pod with the rules (all, or the UPDATE subset); `prefix` is put before every path. */
 function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, onlyUpdateRules: boolean, prefix: string): ValidationResult {
   if (!pod.spec) return ALLOW
-  const view: PodView = { pod, spec: pod.spec, containers: containersOf(pod.spec), namespace: ns, shared: isShared(ns), policy, lookup }
+  const view: PodView = { pod, spec: pod.spec, containers: allContainersOf(pod.spec), namespace: ns, shared: isShared(ns), policy, lookup }
   const violations: Violation[] = []
   const warnings: Violation[] = []
   for (const rule of RULES) {
@@ -85,14 +86,18 @@ function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLo
 }
 
 /**
- * `POST /validate`. A Pod is judged as it is (on UPDATE only the tenant and image rules); a pod
- * controller's template as the pod it would become, with paths starting at the object.
+ * `POST /validate`. A Pod is judged as it is (on UPDATE only the tenant and image rules, but by
+ * every rule when the update adds a debug container); a pod controller's template as the pod it
+ * would become, with paths starting at the object.
  */
 export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup): ValidationResult {
   if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return ALLOW
   if (!isStoreNamespace(ns, policy) || isExempt(req, policy)) return ALLOW
   if (req.kind === 'Pod') {
-    return isNodeMirrorPod(req) ? ALLOW : judge(req.object as V1Pod, ns, policy, lookup, req.operation === 'UPDATE', '')
+    // Debug containers come through the ephemeralcontainers subresource, the one way to add a
+    // container to a running pod: it is judged like a new pod.
+    const onlyUpdateRules = req.operation === 'UPDATE' && req.subResource !== EPHEMERAL_CONTAINERS
+    return isNodeMirrorPod(req) ? ALLOW : judge(req.object as V1Pod, ns, policy, lookup, onlyUpdateRules, '')
   }
   if (!isPodController(req.kind)) return ALLOW
   const pod = podAfterMutation(req, ns, policy)

@@ -5,8 +5,9 @@ import {
   STORAGE_VOLUME, TENANT_LABEL,
 } from './labels.js'
 
-export type ContainerList = 'initContainers' | 'containers'
-const CONTAINER_LISTS: readonly ContainerList[] = ['initContainers', 'containers']
+export type ContainerList = 'initContainers' | 'containers' | 'ephemeralContainers'
+const SHAPED_LISTS: readonly ContainerList[] = ['initContainers', 'containers']
+const ALL_LISTS: readonly ContainerList[] = [...SHAPED_LISTS, 'ephemeralContainers']
 
 export interface ContainerRef {
   container: V1Container
@@ -18,10 +19,17 @@ export interface ContainerRef {
   path: string
 }
 
-export function containersOf(spec: V1PodSpec | undefined): ContainerRef[] {
+/** The init and regular containers: what mutations shape. */
+export const containersOf = (spec: V1PodSpec | undefined): ContainerRef[] => refsOf(spec, SHAPED_LISTS)
+
+/** Every container, debug (ephemeral) ones too: what the rules judge, as Pod Security does. */
+export const allContainersOf = (spec: V1PodSpec | undefined): ContainerRef[] => refsOf(spec, ALL_LISTS)
+
+function refsOf(spec: V1PodSpec | undefined, lists: readonly ContainerList[]): ContainerRef[] {
   const refs: ContainerRef[] = []
-  for (const list of CONTAINER_LISTS) {
-    const containers = spec?.[list] ?? []
+  for (const list of lists) {
+    // An ephemeral container has every field of a container (plus targetContainerName).
+    const containers: V1Container[] = spec?.[list] ?? []
     for (let index = 0; index < containers.length; index++) {
       const container = containers[index] as V1Container
       refs.push({ container, list, index, pointer: `/spec/${list}/${index}`, path: `spec.${list}[${container.name}]` })

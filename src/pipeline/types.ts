@@ -47,6 +47,8 @@ export interface AdmissionRequestInfo {
   /** Namespace of the request (a Pod's metadata.namespace may be empty on CREATE). */
   namespace: string
   object: KubernetesObject
+  /** The subresource written, e.g. `ephemeralcontainers` (a debug container added to a Pod). */
+  subResource?: string
   userInfo?: { username?: string; groups?: string[] }
 }
 

@@ -67,6 +67,7 @@ export function parseReview(body: unknown): ParsedReview {
   if (op === 'DELETE' || op === 'CONNECT') return parsed
   if (!isRecord(object)) throw new BadRequest(`request.object is missing (required for ${op})`)
   parsed.info = { operation: op, kind, namespace, object: object as KubernetesObject }
+  if (typeof req.subResource === 'string' && req.subResource !== '') parsed.info.subResource = req.subResource
   const user = req.userInfo
   if (isRecord(user)) {
     parsed.info.userInfo = {

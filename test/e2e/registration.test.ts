@@ -45,9 +45,12 @@ t.test('the failure policies: mutation fails open, validation fails closed', asy
   t.equal(m.webhooks[0].reinvocationPolicy, 'IfNeeded')
   t.same(m.webhooks[0].rules.map((r: any) => [r.resources, r.operations]), [[['pods'], ['CREATE']]])
   t.equal(v.webhooks[0].failurePolicy, 'Fail')
-  const resources = v.webhooks[0].rules.flatMap((r: any) => r.resources).sort()
-  t.same(resources, ['cronjobs', 'daemonsets', 'deployments', 'jobs', 'pods', 'replicasets', 'statefulsets'])
-  for (const r of v.webhooks[0].rules) t.same([...r.operations].sort(), ['CREATE', 'UPDATE'])
+  const operations = Object.fromEntries(v.webhooks[0].rules.flatMap((r: any) => r.resources.map((resource: string) => [resource, [...r.operations].sort()])))
+  const both = ['CREATE', 'UPDATE']
+  t.same(operations, {
+    pods: both, 'pods/ephemeralcontainers': ['UPDATE'], deployments: both, statefulsets: both, daemonsets: both,
+    replicasets: both, jobs: both, cronjobs: both,
+  }, 'pods and pod controllers on CREATE and UPDATE, debug containers as they are added')
 })
 
 t.test('kubectl apply -k manifests/webhook --dry-run=server is accepted', async (t) => {

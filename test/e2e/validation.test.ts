@@ -173,3 +173,16 @@ t.test('nothing denied was persisted', async (t) => {
   const sharedPods = getJson(['-n', shared, 'get', 'pods'])
   t.same(sharedPods.items, [])
 })
+
+t.test('kubectl debug: a privileged debug container is denied, a restricted one admitted', async (t) => {
+  kubectlOk(['apply', '-f', '-'], plainPod('debugged', ns))
+  t.teardown(() => { kubectl(['-n', ns, 'delete', 'pod', 'debugged', '--wait=false']) })
+  const debug = (name: string, profile: string) => kubectl(['-n', ns, 'debug', 'debugged', `--container=${name}`, '--image=registry.k8s.io/pause:3.10', `--profile=${profile}`])
+  const denied = debug('sysadmin', 'sysadmin')
+  t.not(denied.code, 0, 'sysadmin profile (privileged): refused')
+  t.match(denied.stderr, /denied the request:[\s\S]*privileged: spec\.ephemeralContainers\[sysadmin\]\.securityContext\.privileged: must not be true/)
+  const admitted = debug('restricted', 'restricted')
+  t.equal(admitted.code, 0, `restricted profile: admitted\n${admitted.out}`)
+  const names = getJson(['-n', ns, 'get', 'pod', 'debugged']).spec.ephemeralContainers.map((c: { name: string }) => c.name)
+  t.same(names, ['restricted'], 'only the restricted debug container was added')
+})

@@ -1,6 +1,6 @@
 // Every PVC, Secret and ConfigMap a pod names, with the field that names it.
 import type { V1PodSpec } from '@kubernetes/client-node'
-import { containersOf } from '../pod.js'
+import { allContainersOf } from '../pod.js'
 import type { ReferencedKind } from '../types.js'
 
 export interface Reference {
@@ -34,7 +34,7 @@ function volumeReferences(spec: V1PodSpec): Reference[] {
 }
 
 function containerReferences(spec: V1PodSpec): Reference[] {
-  return containersOf(spec).flatMap(({ container, path }) => {
+  return allContainersOf(spec).flatMap(({ container, path }) => {
     const refs: Array<Reference | undefined> = [
       ...(container.env ?? []).flatMap((e) => [
         e.valueFrom?.secretKeyRef?.name ? { kind: 'Secret' as const, name: e.valueFrom.secretKeyRef.name, path: `${path}.env[${e.name}].valueFrom.secretKeyRef.name` } : undefined,

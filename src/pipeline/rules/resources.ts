@@ -3,7 +3,9 @@ import type { Rule } from './rule.js'
 export const resources: Rule = {
   id: 'resources',
   message: 'every container needs cpu and memory requests and a memory limit',
-  check: ({ containers }) => containers.flatMap(({ container, path }) => {
+  // Debug (ephemeral) containers may not have resources: they share the pod's.
+  check: ({ containers }) => containers.flatMap(({ container, list, path }) => {
+    if (list === 'ephemeralContainers') return []
     const r = container.resources
     const missing = [
       r?.requests?.cpu === undefined ? 'requests.cpu' : undefined,

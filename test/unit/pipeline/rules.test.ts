@@ -173,3 +173,12 @@ t.test('cross-tenant-reference: an ephemeral volume cloned from another tenant\'
     ], field)
   }
 })
+
+t.test('cross-tenant-reference: a debug container reading another tenant\'s Secret', async (t) => {
+  const lookup = lookupOf({ 'Secret/mall/theirs': { 'store.platform.io/tenant': 'shop2' } })
+  const pod = shopPod()
+  pod.spec!.ephemeralContainers = [{ name: 'debugger', image: 'busybox:1.36', env: [{ name: 'P', valueFrom: { secretKeyRef: { name: 'theirs', key: 'password' } } }] }]
+  t.match(validatePod(pod, MALL, defaultPolicy(), lookup).violations, [
+    { rule: 'cross-tenant-reference', path: 'spec.ephemeralContainers[debugger].env[P].valueFrom.secretKeyRef.name', message: /belongs to tenant "shop2"/ },
+  ])
+})

@@ -53,6 +53,26 @@ t.test('on a Pod UPDATE only the tenant and image rules are judged', async (t) =
   t.same(validate(podRequest(old, ACME, 'UPDATE'), ACME, policy, NO_LOOKUP).violations.map((v) => v.rule), ['tenant-mismatch', 'image-tag'])
 })
 
+t.test('a debug (ephemeral) container is judged by every rule, as Pod Security does', async (t) => {
+  const running = mutated(plainPod())
+  const debug = (securityContext: object, extra: object = {}): AdmissionRequestInfo => {
+    const pod = structuredClone(running)
+    pod.spec!.ephemeralContainers = [{ name: 'debugger', image: 'busybox:1.36', targetContainerName: 'web', securityContext, ...extra }]
+    return { ...podRequest(pod, ACME, 'UPDATE'), subResource: 'ephemeralcontainers' }
+  }
+  const restricted = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }
+  t.same(validate(debug(restricted), ACME, policy, NO_LOOKUP).violations, [], 'kubectl debug --profile=restricted: admitted (the pod sets non-root and seccomp)')
+  const at = 'spec.ephemeralContainers[debugger].securityContext'
+  t.same(validate(debug({ privileged: true }), ACME, policy, NO_LOOKUP).violations, [
+    { rule: 'privileged', path: `${at}.privileged`, message: 'must not be true' },
+    { rule: 'privilege-escalation', path: `${at}.allowPrivilegeEscalation`, message: 'must be false (is unset)' },
+    { rule: 'capabilities', path: `${at}.capabilities.drop`, message: 'must include ALL (is unset)' },
+  ], 'kubectl debug --profile=sysadmin: denied; no resources asked of a debug container (it may not have any)')
+  t.match(validate(debug(restricted, { image: 'busybox' }), ACME, policy, NO_LOOKUP).violations, [{ rule: 'image-tag', path: 'spec.ephemeralContainers[debugger].image' }])
+  const plainUpdate = { ...debug({ privileged: true }), subResource: undefined }
+  t.same(validate(plainUpdate, ACME, policy, NO_LOOKUP).violations, [], 'a plain pod UPDATE still judges only tenant and image rules')
+})
+
 t.test('enforcement: warn admits with warnings, off ignores', async (t) => {
   const pod = mutated(plainPod())
   pod.spec!.hostNetwork = true

@@ -103,3 +103,14 @@ t.test('validate judges a Deployment pod template as the pod it would become', a
   t.equal(denied.allowed, false)
   t.match((denied.status as { message: string }).message, /^host-namespaces: Deployment\/acme-bagisto: spec\.template\.spec/m)
 })
+
+t.test('validate: a debug container added through pods/ephemeralcontainers is judged by every rule', async (t) => {
+  const mutated = responseOf(await server.call('POST', '/mutate', admissionReview(fixtureJson('storefront-pod.json')).review))
+  const pod = fjp.applyPatch(fixtureJson('storefront-pod.json'), decodePatch(mutated)).newDocument as Record<string, any>
+  pod.spec.ephemeralContainers = [{ name: 'debugger', image: 'busybox:1.36', securityContext: { privileged: true } }]
+  const judged = responseOf(await server.call('POST', '/validate', admissionReview(pod, { operation: 'UPDATE', subResource: 'ephemeralcontainers' }).review))
+  t.equal(judged.allowed, false)
+  t.match(judged.status, { code: 403, message: /^privileged: spec\.ephemeralContainers\[debugger\]\.securityContext\.privileged: must not be true$/m })
+  const plainUpdate = responseOf(await server.call('POST', '/validate', admissionReview(pod, { operation: 'UPDATE' }).review))
+  t.equal(plainUpdate.allowed, true, 'the same pod as a plain UPDATE: only tenant and image rules')
+})
