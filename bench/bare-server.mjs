@@ -16,9 +16,10 @@ const allow = async (request) => ({
   kind: 'AdmissionReview',
   response: { uid: request.body.request.uid, allowed: true },
 })
-app.post('/mutate', patch === undefined ? allow : async (request) => {
-  const answer = await allow(request)
-  return { ...answer, response: { ...answer.response, patchType: 'JSONPatch', patch } }
+// The patch spliced into the answer's text, as the real server does, not scanned by JSON.stringify.
+app.post('/mutate', patch === undefined ? allow : async (request, reply) => {
+  const answer = JSON.stringify(await allow(request))
+  return reply.type('application/json; charset=utf-8').send(`${answer.slice(0, -2)},"patchType":"JSONPatch","patch":"${patch}"}}`)
 })
 app.post('/validate', allow)
 app.get('/readyz', async () => ({ status: 'ready' }))

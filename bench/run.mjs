@@ -66,24 +66,25 @@ async function waitReady(port, ca, child) {
 function cpuTimes() {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
-    return { steal: fields[7] ?? 0, total: fields.reduce((a, b) => a + b, 0) }
+    // user nice system idle iowait irq softirq steal; guest time is already counted in user.
+    return { steal: fields[7] ?? 0, total: fields.slice(0, 8).reduce((a, b) => a + b, 0) }
   } catch {
     return undefined
   }
 }
 
 /** One wrk run; bench/wrk.lua prints its results as a JSON line on stderr. */
-async function load(port, path, bodyFile, distinct, connections, duration) {
+async function load(port, path, bodyFile, connections, duration) {
   const before = cpuTimes()
-  const result = await wrk(port, path, bodyFile, distinct, connections, duration)
+  const result = await wrk(port, path, bodyFile, connections, duration)
   const after = cpuTimes()
   return { ...result, steal: before && after ? (after.steal - before.steal) / Math.max(1, after.total - before.total) : undefined }
 }
 
-function wrk(port, path, bodyFile, distinct, connections, duration) {
+function wrk(port, path, bodyFile, connections, duration) {
   // A 10 s timeout, not wrk's 2 s: this VM sometimes stalls for seconds, and a timed-out request is an error.
   const args = ['-t1', `-c${connections}`, `-d${duration}s`, '--timeout', '10s', '-s', join(ROOT, 'bench/wrk.lua'), `https://127.0.0.1:${port}${path}`]
-  const env = { ...process.env, BODY_FILE: bodyFile, DISTINCT: distinct ? '1' : '0' }
+  const env = { ...process.env, BODY_FILE: bodyFile }
   return new Promise((resolve, reject) => {
     execFile('wrk', args, { env }, (err, _stdout, stderr) => {
       const line = stderr.split('\n').find((l) => l.startsWith('{'))
@@ -121,15 +122,16 @@ children.push(bare)
 await waitReady(barePort, ca, bare)
 
 // /mutate gets the pod as created; /validate gets it as the API server stores it after /mutate.
-// The distinct-pods body numbers the pod-template-hash label, as a new ReplicaSet per review would.
+// wrk numbers every __SEQ__ per request: each review gets its own uid, as from the API server, and
+// the distinct-pods body its own pod-template-hash label too, as a new ReplicaSet per review would.
 const bodyFile = (name, text) => { const file = join(work, name); writeFileSync(file, text); return file }
-const mutateBody = JSON.stringify(storefrontReview('3f2a1b0c-0000-4000-8000-000000000001', storefrontPod))
+const mutateBody = JSON.stringify(storefrontReview('3f2a1b0c-0000-4000-8001-__SEQ__', storefrontPod))
 const distinctPod = { ...storefrontPod, metadata: { ...storefrontPod.metadata, labels: { ...storefrontPod.metadata.labels, 'pod-template-hash': '7d9f8c6b5-__SEQ__' } } }
-const distinctBody = JSON.stringify(storefrontReview('3f2a1b0c-0000-4000-8000-000000000003', distinctPod))
+const distinctBody = JSON.stringify(storefrontReview('3f2a1b0c-0000-4000-8003-__SEQ__', distinctPod))
 const mutated = JSON.parse((await call(realPort, ca, 'POST', '/mutate', JSON.parse(mutateBody))).text).response
 if (!mutated.patch) throw new Error('the real server did not mutate the storefront pod')
 const storedPod = fjp.applyPatch(structuredClone(storefrontPod), JSON.parse(Buffer.from(mutated.patch, 'base64').toString())).newDocument
-const validateBody = JSON.stringify(storefrontReview('3f2a1b0c-0000-4000-8000-000000000002', storedPod))
+const validateBody = JSON.stringify(storefrontReview('3f2a1b0c-0000-4000-8002-__SEQ__', storedPod))
 const verdict = JSON.parse((await call(realPort, ca, 'POST', '/validate', JSON.parse(validateBody))).text).response
 if (!verdict.allowed) throw new Error(`the mutated storefront pod was denied: ${verdict.status?.message}`)
 
@@ -141,15 +143,15 @@ children.push(sized)
 await waitReady(sizedPort, ca, sized)
 
 const ALL_SCENARIOS = [
-  { id: 'replicas', name: '/mutate, replicas', path: '/mutate', file: bodyFile('mutate.json', mutateBody), distinct: false, note: 'the same pod again, as a ReplicaSet scaling up sends it' },
-  { id: 'distinct', name: '/mutate, distinct pods', path: '/mutate', file: bodyFile('distinct.json', distinctBody), distinct: true, note: 'every review a pod not seen before: the patch is always computed' },
-  { id: 'validate', name: '/validate', path: '/validate', file: bodyFile('validate.json', validateBody), distinct: false, note: 'the mutated pod' },
+  { id: 'replicas', name: '/mutate, replicas', path: '/mutate', file: bodyFile('mutate.json', mutateBody), note: 'the same pod again, as a ReplicaSet scaling up sends it' },
+  { id: 'distinct', name: '/mutate, distinct pods', path: '/mutate', file: bodyFile('distinct.json', distinctBody), note: 'every review a pod not seen before: the patch is always computed' },
+  { id: 'validate', name: '/validate', path: '/validate', file: bodyFile('validate.json', validateBody), note: 'the mutated pod' },
 ]
 const SCENARIOS = ALL_SCENARIOS.filter((s) => !ONLY || ONLY.includes(s.id))
 if (SCENARIOS.length === 0) throw new Error(`BENCH_SCENARIOS=${process.env.BENCH_SCENARIOS}: none of ${ALL_SCENARIOS.map((s) => s.id).join(', ')}`)
 
 console.log('warming up (JIT) ...')
-for (const s of SCENARIOS) for (const port of [realPort, barePort, sizedPort]) await load(port, s.path, s.file, s.distinct, 16, 2)
+for (const s of SCENARIOS) for (const port of [realPort, barePort, sizedPort]) await load(port, s.path, s.file, 16, 2)
 
 const rows = []
 for (const s of SCENARIOS) {
@@ -157,9 +159,10 @@ for (const s of SCENARIOS) {
   for (const c of CONNECTIONS) {
     const runs = { bare: [], sized: [], real: [] }
     for (let round = 0; round < ROUNDS; round++) {
-      runs.bare.push(await load(barePort, s.path, s.file, s.distinct, c, DURATION))
-      if (withPatch) runs.sized.push(await load(sizedPort, s.path, s.file, s.distinct, c, DURATION))
-      runs.real.push(await load(realPort, s.path, s.file, s.distinct, c, DURATION))
+      // real between the two baselines, so each ratio compares neighbouring runs
+      runs.bare.push(await load(barePort, s.path, s.file, c, DURATION))
+      runs.real.push(await load(realPort, s.path, s.file, c, DURATION))
+      if (withPatch) runs.sized.push(await load(sizedPort, s.path, s.file, c, DURATION))
     }
     const row = { scenario: s.name, c, bare: medianRun(runs.bare), real: medianRun(runs.real), steal: maxSteal([...runs.bare, ...runs.sized, ...runs.real]) }
     row.ratio = pairedRatio(runs.real, runs.bare)
@@ -206,7 +209,7 @@ const lines = [
 const verdicts = rows.filter((r) => r.c === 16).map((r) =>
   `- ${r.scenario} at c=16: ${pct(r.ratio)} of bare req/s (target >= ${TARGET_RATIO * 100}%: ${r.ratio >= TARGET_RATIO ? 'met' : 'NOT met'}), p99 ${f(r.real.p99)} ms (target <= ${TARGET_P99_MS} ms: ${r.real.p99 <= TARGET_P99_MS ? 'met' : 'NOT met'}; the bare server's own p99 is ${f(r.bare.p99)} ms)`)
 const scenarios = SCENARIOS.map((s) => `- ${s.name}: ${s.note}`).join('\n')
-const env = `${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}, 1-min load average before the run ${loadBefore.toFixed(2)}; ${ROUNDS} rounds of alternating bare / bare with the same answer / real runs of ${DURATION} s each, ratios the median of the rounds' ratios; wrk (1 thread) on the same machine, 127.0.0.1, HTTPS (keep-alive), request body ${mutateBody.length} / ${validateBody.length} bytes (mutate / validate), /mutate answer ${reviewAnswerBytes} bytes.`
+const env = `${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}, 1-min load average before the run ${loadBefore.toFixed(2)}; ${ROUNDS} rounds of alternating bare / real / bare with the same answer runs of ${DURATION} s each, ratios the median of the rounds' ratios; wrk (1 thread) on the same machine, 127.0.0.1, HTTPS (keep-alive), request body ${mutateBody.length} / ${validateBody.length} bytes (mutate / validate), /mutate answer ${reviewAnswerBytes} bytes.`
 const table = lines.join('\n')
 console.log(`\n${table}\n\n${verdicts.join('\n')}\n${pipelineLine}\n${env}`)
 if (!ONLY && !process.env.BENCH_CONNECTIONS) writeFileSync(join(ROOT, 'bench/RESULTS.md'), `# store-admission benchmark (\`make bench\`)\n\n${table}\n\n${verdicts.join('\n')}\n\n${scenarios}\n\n${pipelineLine}\n\n${env}\nThe bare server is fastify over HTTPS that parses the same body and answers a fixed allow (bench/bare-server.mjs); \"bare, same answer\" is that server answering /mutate with the real server's patch, so the last ratio is our code's share and the gap between the two bare servers is the cost of the answer's size alone. The real server logs one JSON line per review (to /dev/null here) and counts metrics. CPU steal is the share of the machine's time its hypervisor gave to others during the runs.\n`)

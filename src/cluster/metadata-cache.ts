@@ -91,9 +91,11 @@ export function startMetadataCache(kc: KubeConfig, path: string, logger: Logger)
   let retry: NodeJS.Timeout | undefined
   const listStripped = async (): Promise<KubernetesListObject<KubernetesObject>> => {
     const result = await listMetadata(kc, path)
+    // An empty metadata list comes as `"items": null`.
+    const stripped = { ...result, items: (result.items ?? []).map(strip) }
     // ListWatch fills its cache right after this promise settles; flag the sync after that.
     setImmediate(() => { synced = true })
-    return { ...result, items: result.items.map(strip) }
+    return stripped
   }
   const watch = new MetadataWatch(kc)
   const lw = new ListWatch(path, watch, listStripped, false)

@@ -5,7 +5,7 @@ import type { Policy } from '../policy/policy.js'
 import { SHARED_LABEL, TENANT_LABEL } from './labels.js'
 import { MUTATIONS, type MutationContext } from './mutations/index.js'
 import { PatchDraft, cloneJson } from './patch.js'
-import { allContainersOf, isMirrorPod } from './pod.js'
+import { allContainersOf, containerPath, containersOf, isMirrorPod } from './pod.js'
 import { RULES, UPDATE_RULES, type PodView } from './rules/index.js'
 import { isPodController, podOfTemplate, templateOf, templatePath } from './templates.js'
 import type {
@@ -70,10 +70,14 @@ function isExempt(req: AdmissionRequestInfo, policy: Policy): boolean {
 const isNodeMirrorPod = (req: AdmissionRequestInfo): boolean =>
   isMirrorPod(req.object as V1Pod) && (req.userInfo?.username ?? '').startsWith('system:node:')
 
-/** Judges a pod with the rules (all, or the UPDATE subset); `prefix` is put before every path. */
+/**
+ * Judges a pod with the rules (all, or the UPDATE subset); `prefix` is put before every path.
+ * Debug containers are judged with all rules only: no pod update can change them.
+ */
 function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, onlyUpdateRules: boolean, prefix: string): ValidationResult {
   if (!pod.spec) return ALLOW
-  const view: PodView = { pod, spec: pod.spec, containers: allContainersOf(pod.spec), namespace: ns, shared: isShared(ns), policy, lookup }
+  const containers = onlyUpdateRules ? containersOf(pod.spec) : allContainersOf(pod.spec)
+  const view: PodView = { pod, spec: pod.spec, containers, namespace: ns, shared: isShared(ns), policy, lookup }
   const violations: Violation[] = []
   const warnings: Violation[] = []
   for (const rule of RULES) {
@@ -94,16 +98,31 @@ export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefine
   if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return ALLOW
   if (!isStoreNamespace(ns, policy) || isExempt(req, policy)) return ALLOW
   if (req.kind === 'Pod') {
-    // Debug containers come through the ephemeralcontainers subresource, the one way to add a
-    // container to a running pod: it is judged like a new pod.
-    const onlyUpdateRules = req.operation === 'UPDATE' && req.subResource !== EPHEMERAL_CONTAINERS
-    return isNodeMirrorPod(req) ? ALLOW : judge(req.object as V1Pod, ns, policy, lookup, onlyUpdateRules, '')
+    if (isNodeMirrorPod(req)) return ALLOW
+    if (req.operation === 'UPDATE' && req.subResource === EPHEMERAL_CONTAINERS) return judgeAddedDebugContainers(req, ns, policy, lookup)
+    return judge(req.object as V1Pod, ns, policy, lookup, req.operation === 'UPDATE', '')
   }
   if (!isPodController(req.kind)) return ALLOW
   const pod = podAfterMutation(req, ns, policy)
   if (!pod) return ALLOW
   const prefix = `${req.kind}/${req.object.metadata?.name ?? ''}: ${templatePath(req.kind) ?? ''}.`
   return judge(pod, ns, policy, lookup, false, prefix)
+}
+
+/**
+ * Debug containers come through the ephemeralcontainers subresource, the one way to add a
+ * container to a running pod, and nothing else of the pod can change there. They are judged by
+ * every rule, and only what concerns the containers this request adds is reported: a pod admitted
+ * under an older policy or an exemption can still be debugged.
+ */
+function judgeAddedDebugContainers(req: AdmissionRequestInfo, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup): ValidationResult {
+  const pod = req.object as V1Pod
+  const before = new Set(((req.oldObject as V1Pod | undefined)?.spec?.ephemeralContainers ?? []).map((c) => c.name))
+  const added = (pod.spec?.ephemeralContainers ?? []).filter((c) => !before.has(c.name)).map((c) => containerPath('ephemeralContainers', c.name))
+  const concernsAdded = (v: Violation): boolean => added.some((path) => v.path === path || v.path.startsWith(`${path}.`))
+  const result = judge(pod, ns, policy, lookup, false, '')
+  const violations = result.violations.filter(concernsAdded)
+  return { allowed: violations.length === 0, violations, warnings: result.warnings.filter(concernsAdded) }
 }
 
 /** How the CLI judges anything: as the pod it would become once created (mutate, then validate). */

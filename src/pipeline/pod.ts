@@ -25,6 +25,9 @@ export const containersOf = (spec: V1PodSpec | undefined): ContainerRef[] => ref
 /** Every container, debug (ephemeral) ones too: what the rules judge, as Pod Security does. */
 export const allContainersOf = (spec: V1PodSpec | undefined): ContainerRef[] => refsOf(spec, ALL_LISTS)
 
+/** A container's field path in messages: `spec.containers[nginx]`. */
+export const containerPath = (list: ContainerList, name: string): string => `spec.${list}[${name}]`
+
 function refsOf(spec: V1PodSpec | undefined, lists: readonly ContainerList[]): ContainerRef[] {
   const refs: ContainerRef[] = []
   for (const list of lists) {
@@ -32,7 +35,7 @@ function refsOf(spec: V1PodSpec | undefined, lists: readonly ContainerList[]): C
     const containers: V1Container[] = spec?.[list] ?? []
     for (let index = 0; index < containers.length; index++) {
       const container = containers[index] as V1Container
-      refs.push({ container, list, index, pointer: `/spec/${list}/${index}`, path: `spec.${list}[${container.name}]` })
+      refs.push({ container, list, index, pointer: `/spec/${list}/${index}`, path: containerPath(list, container.name) })
     }
   }
   return refs

@@ -49,6 +49,8 @@ export interface AdmissionRequestInfo {
   object: KubernetesObject
   /** The subresource written, e.g. `ephemeralcontainers` (a debug container added to a Pod). */
   subResource?: string
+  /** The object before an UPDATE. */
+  oldObject?: KubernetesObject
   userInfo?: { username?: string; groups?: string[] }
 }
 

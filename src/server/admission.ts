@@ -68,6 +68,7 @@ export function parseReview(body: unknown): ParsedReview {
   if (!isRecord(object)) throw new BadRequest(`request.object is missing (required for ${op})`)
   parsed.info = { operation: op, kind, namespace, object: object as KubernetesObject }
   if (typeof req.subResource === 'string' && req.subResource !== '') parsed.info.subResource = req.subResource
+  if (isRecord(req.oldObject)) parsed.info.oldObject = req.oldObject as KubernetesObject
   const user = req.userInfo
   if (isRecord(user)) {
     parsed.info.userInfo = {

@@ -33,6 +33,7 @@ export function buildApp(opts: AppOptions): App {
 
   // The body stays text until the handler: the patch cache keys on it, and a JSON syntax error
   // reaches the client with its position.
+  app.removeContentTypeParser('text/plain')
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body))
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const message = clientError(err, opts.bodyLimit)
@@ -47,7 +48,8 @@ export function buildApp(opts: AppOptions): App {
 
   const handler = (webhook: Webhook) => async (request: { body: unknown }, reply: FastifyReply) => {
     const started = performance.now()
-    const parsed = parseReviewText(request.body as string)
+    // No body at all (and no Content-Type) comes as undefined.
+    const parsed = parseReviewText(typeof request.body === 'string' ? request.body : '')
     const outcome = await review(webhook, parsed, opts.review)
     const seconds = (performance.now() - started) / 1000
     metrics.requests.inc({ webhook, operation: parsed.operation, kind: parsed.kind, decision: outcome.decision })

@@ -3,7 +3,7 @@
 import t from 'tap'
 import { Watch, type KubernetesObject } from '@kubernetes/client-node'
 import { loadKubeConfig, startLiveCluster } from '../../src/cluster/live.js'
-import { listMetadata, metadataWatchConfig } from '../../src/cluster/metadata-cache.js'
+import { listMetadata, metadataWatchConfig, startMetadataCache } from '../../src/cluster/metadata-cache.js'
 import { KUBECONFIG, kubectlOk, namespace, requireControlPlane, waitFor } from './fixtures/k8s.js'
 import { pino } from 'pino'
 
@@ -46,5 +46,20 @@ t.test('the live cluster view sees the labels of a Secret created after it start
   await waitFor('the caches synced', () => view.synced() || undefined, 30_000)
   kubectlOk(['create', '-f', '-'], secret('later'))
   const labels = await waitFor('the Secret seen', () => view.labelsOf('Secret', ns, 'later'), 30_000)
+  t.same(labels, { 'store.platform.io/tenant': 'acme' })
+})
+
+t.test('a cache of nothing syncs (an empty metadata list has "items": null)', async (t) => {
+  const empty = await listMetadata(kc, `/api/v1/namespaces/${ns}/persistentvolumeclaims`)
+  t.equal(empty.items, null, 'the API server\'s encoding of no objects')
+  const cache = startMetadataCache(kc, `/api/v1/namespaces/${ns}/persistentvolumeclaims`, pino({ level: 'silent' }))
+  t.teardown(() => cache.stop())
+  await waitFor('the empty cache synced', () => cache.synced() || undefined, 30_000)
+  t.equal(cache.labelsOf(ns, 'claim'), undefined)
+  kubectlOk(['create', '-f', '-'], {
+    apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'claim', namespace: ns, labels: { 'store.platform.io/tenant': 'acme' } },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+  })
+  const labels = await waitFor('the watch after the empty list sees a new claim', () => cache.labelsOf(ns, 'claim'), 30_000)
   t.same(labels, { 'store.platform.io/tenant': 'acme' })
 })

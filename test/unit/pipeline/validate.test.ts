@@ -69,8 +69,27 @@ t.test('a debug (ephemeral) container is judged by every rule, as Pod Security d
     { rule: 'capabilities', path: `${at}.capabilities.drop`, message: 'must include ALL (is unset)' },
   ], 'kubectl debug --profile=sysadmin: denied; no resources asked of a debug container (it may not have any)')
   t.match(validate(debug(restricted, { image: 'busybox' }), ACME, policy, NO_LOOKUP).violations, [{ rule: 'image-tag', path: 'spec.ephemeralContainers[debugger].image' }])
-  const plainUpdate = { ...debug({ privileged: true }), subResource: undefined }
-  t.same(validate(plainUpdate, ACME, policy, NO_LOOKUP).violations, [], 'a plain pod UPDATE still judges only tenant and image rules')
+  const plainUpdate = { ...debug({ privileged: true }, { image: 'busybox:latest' }), subResource: undefined }
+  t.same(validate(plainUpdate, ACME, policy, NO_LOOKUP).violations, [], 'a plain pod UPDATE judges only tenant and image rules, and not on debug containers (it cannot change them)')
+})
+
+t.test('only the debug containers a request adds are judged, not the rest of the pod', async (t) => {
+  const old = plainPod({ labels: { 'store.platform.io/tenant': 'acme' } }) // admitted before the policy: not restricted
+  old.spec!.hostNetwork = true
+  old.spec!.ephemeralContainers = [{ name: 'earlier', image: 'busybox:latest', securityContext: { privileged: true } }]
+  const pod = structuredClone(old)
+  pod.spec!.ephemeralContainers!.push({ name: 'now', image: 'busybox:1.36', securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } })
+  const request: AdmissionRequestInfo = { ...podRequest(pod, ACME, 'UPDATE'), subResource: 'ephemeralcontainers', oldObject: old }
+  t.same(validate(request, ACME, policy, NO_LOOKUP).violations, [], 'the new container is compliant: admitted')
+  pod.spec!.ephemeralContainers![1]!.securityContext = {}
+  t.same(validate(request, ACME, policy, NO_LOOKUP).violations.map((v) => v.path), [
+    'spec.ephemeralContainers[now].securityContext.allowPrivilegeEscalation',
+    'spec.ephemeralContainers[now].securityContext.runAsNonRoot',
+    'spec.ephemeralContainers[now].securityContext.capabilities.drop',
+    'spec.ephemeralContainers[now].securityContext.seccompProfile.type',
+  ], 'unset in the new container and at pod level: reported on the new container only')
+  const { oldObject: _, ...withoutOld } = request
+  t.ok(validate(withoutOld, ACME, policy, NO_LOOKUP).violations.some((v) => v.path.startsWith('spec.ephemeralContainers[earlier]')), 'without oldObject every debug container counts as new')
 })
 
 t.test('enforcement: warn admits with warnings, off ignores', async (t) => {

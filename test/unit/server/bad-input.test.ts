@@ -11,7 +11,7 @@ function reviewWith(mutate: (r: { request: Record<string, unknown> } & Record<st
   return review
 }
 
-const cases: [string, string | object, RegExp, Record<string, string>?][] = [
+const cases: [string, string | object | undefined, RegExp, Record<string, string>?][] = [
   ['not JSON', '{"apiVersion": "admission.k8s.io/v1", ', /^request body is not valid JSON: /],
   ['empty body', '', /request body is empty/],
   ['a JSON array', '[1, 2]', /must be a JSON object/],
@@ -23,6 +23,8 @@ const cases: [string, string | object, RegExp, Record<string, string>?][] = [
   ['bad operation', reviewWith((r) => { r.request.operation = 'PATCH' }), /request\.operation must be CREATE, UPDATE, DELETE or CONNECT, got "PATCH"/],
   ['missing object', reviewWith((r) => { delete r.request.object }), /request\.object is missing/],
   ['wrong content type', 'uid=1', /Content-Type must be application\/json/, { 'content-type': 'application/x-www-form-urlencoded' }],
+  ['a review sent as text/plain', JSON.stringify(reviewWith(() => {})), /Content-Type must be application\/json/, { 'content-type': 'text/plain' }],
+  ['no body and no Content-Type', undefined, /request body is empty/],
 ]
 
 for (const webhook of ['/mutate', '/validate']) {
