@@ -19,12 +19,12 @@ function strip(obj: KubernetesObject): KubernetesObject {
   }
 }
 
-/** Lists the objects at `path` (e.g. `/api/v1/secrets`) as metadata only. */
-export async function listMetadata(kc: KubeConfig, path: string): Promise<KubernetesListObject<KubernetesObject>> {
+/** Lists the objects at `path` (e.g. `/api/v1/secrets`) as metadata only; `signal` aborts it. */
+export async function listMetadata(kc: KubeConfig, path: string, signal?: AbortSignal): Promise<KubernetesListObject<KubernetesObject>> {
   const cluster = kc.getCurrentCluster()
   if (!cluster) throw new Error('the kubeconfig has no current cluster')
   const url = new URL(cluster.server + path)
-  const options: RequestOptions = { headers: { Accept: METADATA_LIST }, timeout: LIST_TIMEOUT_MS }
+  const options: RequestOptions = { headers: { Accept: METADATA_LIST }, timeout: LIST_TIMEOUT_MS, ...(signal ? { signal } : {}) }
   await kc.applyToHTTPSOptions(options)
   const send = url.protocol === 'http:' ? httpRequest : httpsRequest
   return new Promise((resolve, reject) => {
@@ -89,8 +89,10 @@ export function startMetadataCache(kc: KubeConfig, path: string, logger: Logger)
   let synced = false
   let stopped = false
   let retry: NodeJS.Timeout | undefined
+  // A list still waiting for the API server must not hold the process open after stop().
+  const lists = new AbortController()
   const listStripped = async (): Promise<KubernetesListObject<KubernetesObject>> => {
-    const result = await listMetadata(kc, path)
+    const result = await listMetadata(kc, path, lists.signal)
     // An empty metadata list comes as `"items": null`.
     const stripped = { ...result, items: (result.items ?? []).map(strip) }
     // ListWatch fills its cache right after this promise settles; flag the sync after that.
@@ -112,6 +114,7 @@ export function startMetadataCache(kc: KubeConfig, path: string, logger: Logger)
       stopped = true
       watch.stopped = true
       clearTimeout(retry)
+      lists.abort()
       await lw.stop()
     },
   }

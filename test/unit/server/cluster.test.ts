@@ -1,8 +1,14 @@
-// Cluster-side helpers that need no cluster: the caBundle merge and --static-namespaces parsing.
+// Cluster-side helpers that need no cluster: the caBundle merge, --static-namespaces parsing, and a
+// metadata cache against an API server that never answers.
 import t from 'tap'
 import { writeFileSync } from 'node:fs'
+import { type IncomingMessage, createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { KubeConfig } from '@kubernetes/client-node'
+import { pino } from 'pino'
 import { join } from 'node:path'
 import { mergeCaBundle } from '../../../src/cluster/ca-bundle.js'
+import { startMetadataCache } from '../../../src/cluster/metadata-cache.js'
 import { loadStaticCluster } from '../../../src/cluster/static.js'
 import { generateTls } from '../../../src/server/certs.js'
 import { NAMESPACES, tempDir } from './fixtures/harness.js'
@@ -38,3 +44,30 @@ t.test('static namespaces: errors name the file, document and field', async (t) 
   writeFileSync(file, 'kind: Namespace\nmetadata:\n  name: a\n  labels:\n    shared: true\n')
   t.throws(() => loadStaticCluster(file), /label shared must be a string/)
 })
+
+t.test('a metadata cache stopped while its list waits for the API server lets the list go', async (t) => {
+  const waiting: IncomingMessage[] = []
+  const api = createServer((req) => { waiting.push(req) }) // never answers
+  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { api.closeAllConnections(); api.close() })
+  const { port } = api.address() as AddressInfo
+  const kc = new KubeConfig()
+  kc.loadFromOptions({
+    clusters: [{ name: 'slow', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+    users: [{ name: 'nobody' }],
+    contexts: [{ name: 'slow', cluster: 'slow', user: 'nobody' }],
+    currentContext: 'slow',
+  })
+  const cache = startMetadataCache(kc, '/api/v1/secrets', pino({ level: 'silent' }))
+  await waitUntil(() => waiting.length === 1)
+  t.equal(waiting[0]?.headers.accept, 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1', 'asks for metadata only')
+  const closed = new Promise((resolve) => waiting[0]?.socket.once('close', resolve))
+  await cache.stop()
+  await t.resolves(Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the list is still open 2 s after stop()')), 2000))]))
+  t.equal(cache.synced(), false)
+})
+
+async function waitUntil(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 25))
+  if (!done()) throw new Error('timed out')
+}
