@@ -21,8 +21,8 @@ export interface ParsedReview {
   namespace: string
   /** Absent for DELETE / CONNECT, which carry no object to judge. */
   info?: AdmissionRequestInfo
-  /** The body as it came, when parsed from text: the patch cache keys on it. */
-  text?: string
+  /** The body as it came: the patch cache keys on it. */
+  text: string
 }
 
 const OPERATIONS = new Set(['CREATE', 'UPDATE', 'DELETE', 'CONNECT'])
@@ -40,10 +40,10 @@ export function parseReviewText(text: string): ParsedReview {
   } catch (err) {
     throw new BadRequest(`request body is not valid JSON: ${(err as Error).message}`)
   }
-  return { ...parseReview(body), text }
+  return readReview(body, text)
 }
 
-export function parseReview(body: unknown): ParsedReview {
+function readReview(body: unknown, text: string): ParsedReview {
   if (!isRecord(body)) throw new BadRequest('request body must be a JSON object (an admission.k8s.io/v1 AdmissionReview)')
   if (body.apiVersion !== 'admission.k8s.io/v1' || body.kind !== 'AdmissionReview') {
     throw new BadRequest(
@@ -63,7 +63,7 @@ export function parseReview(body: unknown): ParsedReview {
   const object = req.object
   const objectNs = isRecord(object) && isRecord(object.metadata) ? object.metadata.namespace : undefined
   const namespace = typeof req.namespace === 'string' && req.namespace !== '' ? req.namespace : typeof objectNs === 'string' ? objectNs : ''
-  const parsed: ParsedReview = { uid: req.uid, operation: op, kind, namespace }
+  const parsed: ParsedReview = { uid: req.uid, operation: op, kind, namespace, text }
   if (op === 'DELETE' || op === 'CONNECT') return parsed
   if (!isRecord(object)) throw new BadRequest(`request.object is missing (required for ${op})`)
   parsed.info = { operation: op, kind, namespace, object: object as KubernetesObject }

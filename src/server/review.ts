@@ -50,7 +50,7 @@ export async function review(webhook: Webhook, parsed: ParsedReview, ctx: Review
 
   try {
     if (webhook === 'mutate') {
-      const key = parsed.text === undefined ? undefined : reviewKey(parsed.text, uid, ns)
+      const key = reviewKey(parsed.text, uid, ns)
       const encoded = ctx.patches.encodedPatch(key, policy, () => {
         const { patch } = mutate(info, ns, policy, ctx.cluster)
         return patch.length === 0 ? '' : Buffer.from(JSON.stringify(patch)).toString('base64')

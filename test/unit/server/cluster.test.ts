@@ -11,7 +11,7 @@ import { mergeCaBundle } from '../../../src/cluster/ca-bundle.js'
 import { startMetadataCache } from '../../../src/cluster/metadata-cache.js'
 import { loadStaticCluster } from '../../../src/cluster/static.js'
 import { generateTls } from '../../../src/server/certs.js'
-import { NAMESPACES, tempDir } from './fixtures/harness.js'
+import { NAMESPACES, tempDir, waitFor } from './fixtures/harness.js'
 
 const pems = (b64: string): string[] => Buffer.from(b64, 'base64').toString().match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
 
@@ -59,15 +59,10 @@ t.test('a metadata cache stopped while its list waits for the API server lets th
     currentContext: 'slow',
   })
   const cache = startMetadataCache(kc, '/api/v1/secrets', pino({ level: 'silent' }))
-  await waitUntil(() => waiting.length === 1)
+  await waitFor('the list request', () => waiting.length === 1)
   t.equal(waiting[0]?.headers.accept, 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1', 'asks for metadata only')
   const closed = new Promise((resolve) => waiting[0]?.socket.once('close', resolve))
   await cache.stop()
   await t.resolves(Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the list is still open 2 s after stop()')), 2000))]))
   t.equal(cache.synced(), false)
 })
-
-async function waitUntil(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 25))
-  if (!done()) throw new Error('timed out')
-}

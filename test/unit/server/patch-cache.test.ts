@@ -43,6 +43,15 @@ t.test('reviewKey: a crafted review cannot take the key of a review the API serv
   t.not(reviewKey(crafted, 'u1', ns), reviewKey(real, 'u1', ns))
 })
 
+t.test('reviewKey: the same text around the cut, cut at another place, is another key', async (t) => {
+  // Cutting "uid":"X" out of either leaves the same text: only where it was tells them apart.
+  const inFirst = '{"a":{"uid":"X"},"b":{}}'
+  const inSecond = '{"a":{},"b":{"uid":"X"}}'
+  const cut = (text: string) => text.replace('"uid":"X"', '')
+  t.equal(cut(inFirst), cut(inSecond), 'the texts around the cut are equal')
+  t.not(reviewKey(inFirst, 'X', ns), reviewKey(inSecond, 'X', ns))
+})
+
 t.test('a review seen again is served from the cache; any other input is computed', async (t) => {
   const cache = new PatchCache(16)
   const policy = defaultPolicy()

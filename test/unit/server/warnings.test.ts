@@ -2,7 +2,7 @@
 import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { admissionReview, fixtureJson, responseOf, startTestServer, tempDir } from './fixtures/harness.js'
+import { admissionReview, fixtureJson, responseOf, startTestServer, tempDir, waitFor } from './fixtures/harness.js'
 
 const dir = tempDir()
 const policyFile = join(dir, 'policy.yaml')
@@ -25,14 +25,6 @@ async function judgeLatest(): Promise<Record<string, unknown>> {
   const ops = JSON.parse(Buffer.from(m.patch as string, 'base64').toString()) as import('fast-json-patch').Operation[]
   const mutated = fjp.applyPatch(pod, ops, true, false).newDocument
   return responseOf(await server.call('POST', '/validate', admissionReview(mutated).review))
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await check()) return
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error(`timed out waiting for ${what}`)
 }
 
 async function reloadFailures(): Promise<number> {
