@@ -2,9 +2,9 @@
 import type { Server } from 'node:https'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
 import type { Logger } from 'pino'
-import { BadRequest, parseReviewText, reviewJson } from './admission.js'
+import { BadRequest, reviewJson } from './admission.js'
 import type { Metrics, Webhook } from './metrics.js'
-import { type ReviewContext, review } from './review.js'
+import { type ReviewContext, answer } from './review.js'
 
 export interface AppOptions {
   key: string
@@ -49,20 +49,19 @@ export function buildApp(opts: AppOptions): App {
   const handler = (webhook: Webhook) => async (request: { body: unknown }, reply: FastifyReply) => {
     const started = performance.now()
     // No body at all (and no Content-Type) comes as undefined.
-    const parsed = parseReviewText(typeof request.body === 'string' ? request.body : '')
-    const outcome = await review(webhook, parsed, opts.review)
+    const { review, outcome } = await answer(webhook, typeof request.body === 'string' ? request.body : '', opts.review)
     const seconds = (performance.now() - started) / 1000
-    metrics.requests.inc({ webhook, operation: parsed.operation, kind: parsed.kind, decision: outcome.decision })
+    metrics.requests.inc({ webhook, operation: review.operation, kind: review.kind, decision: outcome.decision })
     metrics.duration.observe({ webhook }, seconds)
     for (const rule of outcome.rules) metrics.violations.inc({ rule })
     logger.info(
       {
-        uid: parsed.uid,
+        uid: review.uid,
         webhook,
-        namespace: parsed.namespace,
+        namespace: review.namespace,
         tenant: outcome.tenant,
-        kind: parsed.kind,
-        operation: parsed.operation,
+        kind: review.kind,
+        operation: review.operation,
         decision: outcome.decision,
         duration_ms: Math.round(seconds * 1e6) / 1000,
         ...(outcome.rules.length > 0 ? { rules: outcome.rules } : {}),

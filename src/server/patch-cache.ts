@@ -1,65 +1,115 @@
-// The encoded patches of recently mutated pods. The replicas of one ReplicaSet reach /mutate as the
-// same object (the API server fills in name, uid and timestamps after admission), so a scale-up
-// computes its patch twice, not once per burst of replicas.
+// The answers /mutate gave recently, to give again without parsing. The replicas of one ReplicaSet
+// reach /mutate as the same review but for request.uid (the API server fills in name, uid and
+// timestamps after mutating admission), so a scale-up is parsed and mutated twice, not per replica.
 //
-// The key is the review's own text, not the parsed pod serialized again (which cost more than the
-// hash). It must make a hit exactly what a fresh computation would give; mutate is pure, so it
-// must bind all of mutate's input: the pod (in the text), its namespace's name (in the text) and
-// labels (from the cluster, hashed in) and the policy (the cache is emptied when it changes). See
-// `reviewKey` for why cutting out the uid keeps that so.
+// A replayed answer must be exactly what a full one would be, for any text, crafted or not. The
+// key is a hash of the text with one JSON string cut out, so two texts with one key differ at most
+// in that string, written without escapes. Such texts parse to the same tree but for that one value.
+// An answer is kept only once a probe parse showed that value is request.uid, which mutation never
+// reads; the rest of mutation's input (namespace labels, policy) is checked on every replay.
 import { createHash } from 'node:crypto'
-import type { NamespaceInfo } from '../pipeline/types.js'
 import type { Policy } from '../policy/index.js'
+import type { AdmissionRequestInfo } from '../pipeline/types.js'
+
+/** A review text's request.uid as written, where it is, and the hash of everything else. */
+export interface ReviewKey {
+  hash: string
+  uid: string
+  /** Offsets of the uid's characters (inside its quotes) in the text. */
+  start: number
+  end: number
+}
+
+/** What /mutate answered for a review: all it takes to answer the same review again. */
+export interface KeptAnswer {
+  namespace: string
+  /** The namespace's labels when answered (JSON), for the answer holds only while they do. */
+  namespaceLabels: string
+  kind: string
+  operation: AdmissionRequestInfo['operation']
+  tenant: string | undefined
+  /** Base64 JSON Patch; '' for none. */
+  patch: string
+}
+
+const UID_FIELD = '"uid":"'
+/** Put in place of the uid by the probe parse; no character of it needs escaping. */
+const PROBE = 'store-admission-uid-probe'
 
 /**
- * The cache key of a review: SHA-256 of the namespace (name, labels), of where request.uid's
- * `"uid":"..."` first appears in the body text, and of the text around it. Undefined when the uid
- * is not written that way (not cached then).
- *
- * Two reviews with one key have the same text but for one JSON string value, at the same place.
- * In a review the API server sends, the uid is new for that request (whoever wrote the object
- * could not know it), so that value is request.uid. Any review with the same key, sent by anyone,
- * therefore carries the same object for the same namespace. Replicas created in another second
- * differ in managedFields and so miss, which costs one computation.
+ * The key of a review text: where the first `"uid":"` string is and a SHA-256 of the text without
+ * it. Undefined when there is none, or it is empty or has escapes or control characters (a key
+ * must not be shared by texts that parse differently around it).
  */
-export function reviewKey(text: string, uid: string, ns: NamespaceInfo): string | undefined {
-  const uidField = `"uid":${JSON.stringify(uid)}`
-  const at = text.indexOf(uidField)
-  if (at < 0) return undefined
-  return createHash('sha256')
-    .update(`${ns.name}\n${JSON.stringify(ns.labels)}\n${at}\n`)
-    .update(text.slice(0, at))
-    .update(text.slice(at + uidField.length))
-    .digest('base64')
+export function reviewKey(text: string): ReviewKey | undefined {
+  const field = text.indexOf(UID_FIELD)
+  if (field < 0) return undefined
+  const start = field + UID_FIELD.length
+  let end = start
+  for (; end < text.length; end++) {
+    const code = text.charCodeAt(end)
+    if (code === 0x22) break // the closing quote
+    if (code === 0x5c || code < 0x20) return undefined // a backslash or a control character
+  }
+  if (end === start || end === text.length) return undefined
+  // No offset needed in the hash: two texts equal once cut are cut at one place. Were one cut
+  // earlier, the other would hold that earlier "uid":" too (the texts agree up to it), and so
+  // would be cut there.
+  const hash = createHash('sha256').update(text.slice(0, start)).update(text.slice(end)).digest('base64')
+  return { hash, uid: text.slice(start, end), start, end }
+}
+
+/**
+ * Whether the string `key` cuts out is the review's request.uid (`uid` as parsed): a probe put in
+ * its place comes out as the uid. Were another string (a duplicate key) to decide request.uid, the
+ * probe text would give `uid` again, so `uid` must not be the probe.
+ */
+function cutsRequestUid(text: string, uid: string, key: ReviewKey): boolean {
+  if (uid === PROBE) return false
+  try {
+    const probe: unknown = JSON.parse(text.slice(0, key.start) + PROBE + text.slice(key.end))
+    return (probe as { request?: { uid?: unknown } } | null)?.request?.uid === PROBE
+  } catch {
+    return false
+  }
 }
 
 export class PatchCache {
   /**
-   * Review key -> base64 JSON Patch ('' for none), or null for a pod seen once: most pods never
-   * come again, and keeping their patches would only feed the garbage collector.
-   * Map order is least recently used first.
+   * Review key hash -> the answer, or null for a review seen once: most pods never come again,
+   * and keeping their answers would only feed the garbage collector. Map order is least recently
+   * used first.
    */
-  private readonly entries = new Map<string, string | null>()
+  private readonly entries = new Map<string, KeptAnswer | null>()
   private policy: Policy | undefined
 
   constructor(private readonly capacity: number) {}
 
-  /** The patch for `key` under `policy`: cached, or `compute()`d (always, for an undefined key). */
-  encodedPatch(key: string | undefined, policy: Policy, compute: () => string): string {
-    if (policy !== this.policy) {
-      this.entries.clear() // a reloaded policy may patch differently
-      this.policy = policy
-    }
-    if (key === undefined) return compute()
-    const cached = this.entries.get(key)
-    if (cached !== undefined) this.entries.delete(key)
-    if (typeof cached === 'string') {
-      this.entries.set(key, cached)
-      return cached
-    }
-    const encoded = compute()
-    this.entries.set(key, cached === undefined ? null : encoded)
+  /** The answer kept for `key` under `policy`, if any. */
+  recall(key: ReviewKey, policy: Policy): KeptAnswer | undefined {
+    this.usePolicy(policy)
+    const kept = this.entries.get(key.hash)
+    if (!kept) return undefined
+    this.entries.delete(key.hash)
+    this.entries.set(key.hash, kept)
+    return kept
+  }
+
+  /**
+   * Notes the answer given under `policy` to a review (its `text` and parsed request.uid); kept
+   * from the second time the review comes.
+   */
+  remember(key: ReviewKey, review: { text: string; uid: string }, policy: Policy, answer: KeptAnswer): void {
+    this.usePolicy(policy)
+    const seen = this.entries.has(key.hash)
+    this.entries.delete(key.hash)
+    this.entries.set(key.hash, seen && cutsRequestUid(review.text, review.uid, key) ? answer : null)
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string)
-    return encoded
+  }
+
+  private usePolicy(policy: Policy): void {
+    if (policy === this.policy) return
+    this.entries.clear() // a reloaded policy may patch differently
+    this.policy = policy
   }
 }

@@ -5,9 +5,9 @@ import { formatDenial, formatWarning, isStoreNamespace, mutate, validate } from 
 import type { NamespaceInfo, RuleId } from '../pipeline/types.js'
 import type { Policy } from '../policy/index.js'
 import type { ClusterView } from '../cluster/types.js'
-import type { AdmissionResponse, ParsedReview } from './admission.js'
+import { type AdmissionResponse, type ParsedReview, parseReviewText } from './admission.js'
 import type { Webhook } from './metrics.js'
-import { type PatchCache, reviewKey } from './patch-cache.js'
+import { type KeptAnswer, type PatchCache, type ReviewKey, reviewKey } from './patch-cache.js'
 
 export interface ReviewContext {
   policy(): Policy
@@ -27,9 +27,43 @@ export interface Outcome {
   rules: RuleId[]
 }
 
+/** What a review asked, as far as logs and metrics tell it. */
+export type ReviewSummary = Pick<ParsedReview, 'uid' | 'operation' | 'kind' | 'namespace'>
+
+export interface Answered {
+  review: ReviewSummary
+  outcome: Outcome
+}
+
 const TENANT_LABEL = 'store.platform.io/tenant'
 
-export async function review(webhook: Webhook, parsed: ParsedReview, ctx: ReviewContext): Promise<Outcome> {
+/** The answer to a review's body text: replayed when /mutate answered the same review before. */
+export async function answer(webhook: Webhook, text: string, ctx: ReviewContext): Promise<Answered> {
+  const key = webhook === 'mutate' ? reviewKey(text) : undefined
+  const replayed = key && replay(key, ctx)
+  if (replayed) return replayed
+  const parsed = parseReviewText(text)
+  const { uid, operation, kind, namespace } = parsed
+  return { review: { uid, operation, kind, namespace }, outcome: await review(webhook, parsed, ctx, key) }
+}
+
+/** The kept answer to the review `key` stands for, while its namespace's labels are unchanged. */
+function replay(key: ReviewKey, ctx: ReviewContext): Answered | undefined {
+  const kept = ctx.patches.recall(key, ctx.policy())
+  if (!kept) return undefined
+  const ns = ctx.cluster.namespace(kept.namespace)
+  if (ns === undefined || ns instanceof Promise || JSON.stringify(ns.labels) !== kept.namespaceLabels) return undefined
+  const { namespace, kind, operation, tenant, patch } = kept
+  return { review: { uid: key.uid, namespace, kind, operation }, outcome: mutation(key.uid, patch, tenant) }
+}
+
+function mutation(uid: string, patch: string, tenant: string | undefined): Outcome {
+  if (patch === '') return { response: { uid, allowed: true }, decision: 'allow', tenant, rules: [] }
+  return { response: { uid, allowed: true, patchType: 'JSONPatch', patch }, decision: 'patch', tenant, rules: [] }
+}
+
+/** `key`: the review's cache key, for /mutate to keep its answer. */
+export async function review(webhook: Webhook, parsed: ParsedReview, ctx: ReviewContext, key?: ReviewKey): Promise<Outcome> {
   const { uid, info } = parsed
   const skip: Outcome = { response: { uid, allowed: true }, decision: 'skip', tenant: undefined, rules: [] }
   if (!info || parsed.namespace === ctx.ownNamespace) return skip
@@ -50,13 +84,13 @@ export async function review(webhook: Webhook, parsed: ParsedReview, ctx: Review
 
   try {
     if (webhook === 'mutate') {
-      const key = reviewKey(parsed.text, uid, ns)
-      const encoded = ctx.patches.encodedPatch(key, policy, () => {
-        const { patch } = mutate(info, ns, policy, ctx.cluster)
-        return patch.length === 0 ? '' : Buffer.from(JSON.stringify(patch)).toString('base64')
-      })
-      if (encoded === '') return { response: { uid, allowed: true }, decision: 'allow', tenant, rules: [] }
-      return { response: { uid, allowed: true, patchType: 'JSONPatch', patch: encoded }, decision: 'patch', tenant, rules: [] }
+      const { patch } = mutate(info, ns, policy, ctx.cluster)
+      const encoded = patch.length === 0 ? '' : Buffer.from(JSON.stringify(patch)).toString('base64')
+      if (key) {
+        const kept: KeptAnswer = { namespace: parsed.namespace, namespaceLabels: JSON.stringify(ns.labels), kind: parsed.kind, operation: parsed.operation, tenant, patch: encoded }
+        ctx.patches.remember(key, parsed, policy, kept)
+      }
+      return mutation(uid, encoded, tenant)
     }
     const result = validate(info, ns, policy, ctx.cluster)
     const response: AdmissionResponse = { uid, allowed: result.allowed }
