@@ -44,6 +44,9 @@ export const storefrontPod = {
   },
   spec: {
     serviceAccountName: 'acme-bagisto',
+    // As the chart's pods. With a token, the ServiceAccount admission plugin would add a volume
+    // with a random name, and no two replicas' reviews would be alike.
+    automountServiceAccountToken: false,
     enableServiceLinks: false,
     terminationGracePeriodSeconds: 30,
     dnsPolicy: 'ClusterFirst',
@@ -84,7 +87,6 @@ export const storefrontPod = {
     ],
     volumes: [
       { name: 'nginx-conf', configMap: { name: 'acme-nginx', defaultMode: 420 } },
-      { name: 'kube-api-access', projected: { defaultMode: 420, sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }, { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] } },
     ],
   },
 }

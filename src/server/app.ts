@@ -49,7 +49,7 @@ export function buildApp(opts: AppOptions): App {
   const handler = (webhook: Webhook) => async (request: { body: unknown }, reply: FastifyReply) => {
     const started = performance.now()
     // No body at all (and no Content-Type) comes as undefined.
-    const { review, outcome } = await answer(webhook, typeof request.body === 'string' ? request.body : '', opts.review)
+    const { review, outcome, replayed } = await answer(webhook, typeof request.body === 'string' ? request.body : '', opts.review)
     const seconds = (performance.now() - started) / 1000
     metrics.requests.inc({ webhook, operation: review.operation, kind: review.kind, decision: outcome.decision })
     metrics.duration.observe({ webhook }, seconds)
@@ -65,6 +65,7 @@ export function buildApp(opts: AppOptions): App {
         decision: outcome.decision,
         duration_ms: Math.round(seconds * 1e6) / 1000,
         ...(outcome.rules.length > 0 ? { rules: outcome.rules } : {}),
+        ...(replayed ? { replayed } : {}),
       },
       'review',
     )

@@ -33,6 +33,8 @@ export type ReviewSummary = Pick<ParsedReview, 'uid' | 'operation' | 'kind' | 'n
 export interface Answered {
   review: ReviewSummary
   outcome: Outcome
+  /** Given again from the cache, the text never parsed. */
+  replayed: boolean
 }
 
 const TENANT_LABEL = 'store.platform.io/tenant'
@@ -40,11 +42,11 @@ const TENANT_LABEL = 'store.platform.io/tenant'
 /** The answer to a review's body text: replayed when /mutate answered the same review before. */
 export async function answer(webhook: Webhook, text: string, ctx: ReviewContext): Promise<Answered> {
   const key = webhook === 'mutate' ? reviewKey(text) : undefined
-  const replayed = key && replay(key, ctx)
-  if (replayed) return replayed
+  const fromCache = key && replay(key, ctx)
+  if (fromCache) return fromCache
   const parsed = parseReviewText(text)
   const { uid, operation, kind, namespace } = parsed
-  return { review: { uid, operation, kind, namespace }, outcome: await review(webhook, parsed, ctx, key) }
+  return { review: { uid, operation, kind, namespace }, outcome: await review(webhook, parsed, ctx, key), replayed: false }
 }
 
 /** The kept answer to the review `key` stands for, while its namespace's labels are unchanged. */
@@ -54,7 +56,7 @@ function replay(key: ReviewKey, ctx: ReviewContext): Answered | undefined {
   const ns = ctx.cluster.namespace(kept.namespace)
   if (ns === undefined || ns instanceof Promise || JSON.stringify(ns.labels) !== kept.namespaceLabels) return undefined
   const { namespace, kind, operation, tenant, patch } = kept
-  return { review: { uid: key.uid, namespace, kind, operation }, outcome: mutation(key.uid, patch, tenant) }
+  return { review: { uid: key.uid, namespace, kind, operation }, outcome: mutation(key.uid, patch, tenant), replayed: true }
 }
 
 function mutation(uid: string, patch: string, tenant: string | undefined): Outcome {

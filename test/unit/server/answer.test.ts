@@ -42,8 +42,9 @@ t.test('replicas: the third review is replayed, and equals a full answer but for
   const answers = []
   for (const uid of ['r1', 'r2', 'r3', 'r4']) answers.push(await answer('mutate', reviewText(uid), ctx))
   t.equal(state.recalled, 2, 'computed twice, replayed twice')
+  t.same(answers.map((a) => a.replayed), [false, false, true, true], 'and says so')
   for (const [i, uid] of ['r1', 'r2', 'r3', 'r4'].entries()) {
-    t.same(answers[i], await fresh(reviewText(uid)), `answer ${i + 1} equals a full one`)
+    t.same({ ...answers[i], replayed: false }, await fresh(reviewText(uid)), `answer ${i + 1} equals a full one`)
     t.equal(answers[i]?.outcome.response.uid, uid, 'its own uid echoed')
   }
   t.equal(answers[3]?.outcome.decision, 'patch')
