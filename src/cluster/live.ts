@@ -36,12 +36,13 @@ export function startLiveCluster(kc: KubeConfig, logger: Logger): ClusterView {
     }
   }
 
+  const cachedNamespace = (name: string): NamespaceInfo | undefined => {
+    const labels = namespaces.labelsOf('', name)
+    return labels === undefined ? undefined : { name, labels }
+  }
   return {
-    namespace(name) {
-      const labels = namespaces.labelsOf('', name)
-      if (labels !== undefined) return { name, labels }
-      return withTimeout(readNamespace(name), MISS_LOOKUP_TIMEOUT_MS)
-    },
+    namespace: (name) => cachedNamespace(name) ?? withTimeout(readNamespace(name), MISS_LOOKUP_TIMEOUT_MS),
+    cachedNamespace,
     labelsOf: (kind, namespace, name) => refs[kind].labelsOf(namespace, name),
     synced: () => all.every((c) => c.synced()),
     stop: async () => {

@@ -21,7 +21,7 @@ export interface ParsedReview {
   namespace: string
   /** Absent for DELETE / CONNECT, which carry no object to judge. */
   info?: AdmissionRequestInfo
-  /** The body as it came: the patch cache keys on it. */
+  /** The body as it came: the patch cache's probe parse reads it. */
   text: string
 }
 

@@ -1,6 +1,7 @@
 // The answers /mutate gave recently, to give again without parsing. The replicas of one ReplicaSet
-// reach /mutate as the same review but for request.uid (the API server fills in name, uid and
-// timestamps after mutating admission), so a scale-up is parsed and mutated twice, not per replica.
+// created within one second reach /mutate as the same review but for request.uid (the API server
+// fills in name, uid and creationTimestamp after mutating admission), so a scale-up is parsed and
+// mutated twice, not once per replica.
 //
 // A replayed answer must be exactly what a full one would be, for any text, crafted or not. The
 // key is a hash of the text with one JSON string cut out, so two texts with one key differ at most
@@ -9,7 +10,6 @@
 // reads; the rest of mutation's input (namespace labels, policy) is checked on every replay.
 import { createHash } from 'node:crypto'
 import type { Policy } from '../policy/index.js'
-import type { AdmissionRequestInfo } from '../pipeline/types.js'
 
 /** A review text's request.uid as written, where it is, and the hash of everything else. */
 export interface ReviewKey {
@@ -25,8 +25,6 @@ export interface KeptAnswer {
   namespace: string
   /** The namespace's labels when answered (JSON), for the answer holds only while they do. */
   namespaceLabels: string
-  kind: string
-  operation: AdmissionRequestInfo['operation']
   tenant: string | undefined
   /** Base64 JSON Patch; '' for none. */
   patch: string
@@ -39,9 +37,11 @@ const PROBE = 'store-admission-uid-probe'
 /**
  * The key of a review text: where the first `"uid":"` string is and a SHA-256 of the text without
  * it. Undefined when there is none, or it is empty or has escapes or control characters (a key
- * must not be shared by texts that parse differently around it).
+ * must not be shared by texts that parse differently around it), or when the text has a lone
+ * surrogate, which the hash's UTF-8 would blur into U+FFFD (a decoded HTTP body never has one).
  */
 export function reviewKey(text: string): ReviewKey | undefined {
+  if (!text.isWellFormed()) return undefined
   const field = text.indexOf(UID_FIELD)
   if (field < 0) return undefined
   const start = field + UID_FIELD.length
@@ -60,18 +60,15 @@ export function reviewKey(text: string): ReviewKey | undefined {
 }
 
 /**
- * Whether the string `key` cuts out is the review's request.uid (`uid` as parsed): a probe put in
- * its place comes out as the uid. Were another string (a duplicate key) to decide request.uid, the
- * probe text would give `uid` again, so `uid` must not be the probe.
+ * Whether the string `key` cuts out is the review's request.uid (`uid` as parsed from `text`): a
+ * probe put in its place comes out as the uid. Were another string (a duplicate key) to decide
+ * request.uid, the probe text would give `uid` again, so `uid` must not be the probe. The probe
+ * text parses as `text` did: the two differ inside one string only.
  */
 function cutsRequestUid(text: string, uid: string, key: ReviewKey): boolean {
   if (uid === PROBE) return false
-  try {
-    const probe: unknown = JSON.parse(text.slice(0, key.start) + PROBE + text.slice(key.end))
-    return (probe as { request?: { uid?: unknown } } | null)?.request?.uid === PROBE
-  } catch {
-    return false
-  }
+  const probe = JSON.parse(text.slice(0, key.start) + PROBE + text.slice(key.end)) as { request: { uid?: unknown } }
+  return probe.request.uid === PROBE
 }
 
 export class PatchCache {

@@ -49,14 +49,18 @@ export async function answer(webhook: Webhook, text: string, ctx: ReviewContext)
   return { review: { uid, operation, kind, namespace }, outcome: await review(webhook, parsed, ctx, key), replayed: false }
 }
 
-/** The kept answer to the review `key` stands for, while its namespace's labels are unchanged. */
+/**
+ * The kept answer to the review `key` stands for, while its namespace's labels are unchanged. Only
+ * the namespace cache is asked: a namespace it lacks is left to the full review to look up.
+ */
 function replay(key: ReviewKey, ctx: ReviewContext): Answered | undefined {
   const kept = ctx.patches.recall(key, ctx.policy())
   if (!kept) return undefined
-  const ns = ctx.cluster.namespace(kept.namespace)
-  if (ns === undefined || ns instanceof Promise || JSON.stringify(ns.labels) !== kept.namespaceLabels) return undefined
-  const { namespace, kind, operation, tenant, patch } = kept
-  return { review: { uid: key.uid, namespace, kind, operation }, outcome: mutation(key.uid, patch, tenant), replayed: true }
+  const ns = ctx.cluster.cachedNamespace(kept.namespace)
+  if (ns === undefined || JSON.stringify(ns.labels) !== kept.namespaceLabels) return undefined
+  // Only Pod CREATEs are mutated, so only theirs are kept.
+  const review: ReviewSummary = { uid: key.uid, namespace: kept.namespace, kind: 'Pod', operation: 'CREATE' }
+  return { review, outcome: mutation(key.uid, kept.patch, kept.tenant), replayed: true }
 }
 
 function mutation(uid: string, patch: string, tenant: string | undefined): Outcome {
@@ -89,7 +93,7 @@ export async function review(webhook: Webhook, parsed: ParsedReview, ctx: Review
       const { patch } = mutate(info, ns, policy, ctx.cluster)
       const encoded = patch.length === 0 ? '' : Buffer.from(JSON.stringify(patch)).toString('base64')
       if (key) {
-        const kept: KeptAnswer = { namespace: parsed.namespace, namespaceLabels: JSON.stringify(ns.labels), kind: parsed.kind, operation: parsed.operation, tenant, patch: encoded }
+        const kept: KeptAnswer = { namespace: parsed.namespace, namespaceLabels: JSON.stringify(ns.labels), tenant, patch: encoded }
         ctx.patches.remember(key, parsed, policy, kept)
       }
       return mutation(uid, encoded, tenant)

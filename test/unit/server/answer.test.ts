@@ -18,20 +18,28 @@ const reviewText = (uid: string, object: object = storefront, namespace = 'acme'
   request: { uid, kind: { group: '', version: 'v1', kind: 'Pod' }, namespace, operation: 'CREATE', object },
 })
 
-/** A context over namespaces the test can relabel, counting the answers replayed from the cache. */
+/**
+ * A context over namespaces the test can relabel, counting the answers replayed from the cache and
+ * the namespaces asked of the API server (those the cache lacks, `asked` gives them).
+ */
 function context(policy: Policy = defaultPolicy()) {
   const namespaces = new Map<string, NamespaceInfo>([['acme', { name: 'acme', labels: { 'store.platform.io/tenant': 'acme' } }]])
-  const cluster: ClusterView = { namespace: (name) => namespaces.get(name), labelsOf: () => undefined, synced: () => true, stop: async () => {} }
+  const asked = new Map<string, NamespaceInfo>()
+  const cluster: ClusterView = {
+    namespace: (name) => namespaces.get(name) ?? (state.lookups++, Promise.resolve(asked.get(name))),
+    cachedNamespace: (name) => namespaces.get(name),
+    labelsOf: () => undefined, synced: () => true, stop: async () => {},
+  }
   const patches = new PatchCache(16)
   const recall = patches.recall.bind(patches)
-  const state = { policy, recalled: 0 }
+  const state = { policy, recalled: 0, lookups: 0 }
   patches.recall = (key, pol) => {
     const kept = recall(key, pol)
     if (kept) state.recalled++
     return kept
   }
   const ctx: ReviewContext = { policy: () => state.policy, cluster, ownNamespace: 'store-admission', logger: pino({ level: 'silent' }), patches }
-  return { ctx, namespaces, state }
+  return { ctx, namespaces, asked, state }
 }
 
 /** The answer without any cache: what every replay must equal. */
@@ -62,6 +70,18 @@ t.test('a namespace relabelled since: answered anew, not replayed', async (t) =>
   t.match(patch.find((op) => op.path === '/metadata/labels/store.platform.io~1tenant'), { value: 'other' }, 'the patch carries the new tenant')
   namespaces.delete('acme')
   t.equal((await answer('mutate', reviewText('d'), ctx)).outcome.decision, 'skip', 'a namespace gone: not a store namespace any more')
+})
+
+t.test('a namespace the cache lost: the full review asks the API server, once', async (t) => {
+  const { ctx, namespaces, asked, state } = context()
+  for (const uid of ['a', 'b']) await answer('mutate', reviewText(uid), ctx)
+  const info = namespaces.get('acme')!
+  namespaces.delete('acme')
+  asked.set('acme', info)
+  const after = await answer('mutate', reviewText('c'), ctx)
+  t.equal(state.lookups, 1, 'one lookup: the replay never asks')
+  t.equal(after.replayed, false)
+  t.same(after.outcome.decision, 'patch', 'answered with what the API server said')
 })
 
 t.test('a reloaded policy: answered anew under it', async (t) => {

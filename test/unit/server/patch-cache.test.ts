@@ -1,4 +1,4 @@
-// The server's cache of encoded patches: a hit only where a fresh computation would give the same.
+// The server's cache of /mutate answers: kept only where a full review would give the same again.
 import type { V1Pod } from '@kubernetes/client-node'
 import t from 'tap'
 import { defaultPolicy } from '../../../src/policy/index.js'
@@ -39,9 +39,12 @@ t.test('reviewKey: no key for a uid that other texts could write differently', a
   t.equal(reviewKey(text.replace('"uid":"uid-x"', '"uid":""')), undefined, 'an empty uid')
   t.equal(reviewKey(text.replace('"uid":"uid-x"', '"uid": "uid-x"')), undefined, 'not written as the API server does')
   t.equal(reviewKey('{"request":{"uid":"unterminated'), undefined, 'no closing quote')
+  // UTF-8 hashes a lone surrogate as U+FFFD: the two texts would share a key, yet parse apart.
+  t.equal(reviewKey(text.replace('"acme"', '"\uD800"')), undefined, 'a lone surrogate anywhere')
+  t.type(reviewKey(text.replace('"acme"', '"\uD83D\uDE00"')), 'object', 'a surrogate pair is fine')
 })
 
-const answer = (patch: string): KeptAnswer => ({ namespace: 'acme', namespaceLabels: '{}', kind: 'Pod', operation: 'CREATE', tenant: 'acme', patch })
+const answer = (patch: string): KeptAnswer => ({ namespace: 'acme', namespaceLabels: '{}', tenant: 'acme', patch })
 /** Remembers an answer to `text` (whose parsed request.uid is `uid`). */
 const seen = (cache: PatchCache, text: string, patch: string, policy = defaultPolicy(), uid = parseReviewText(text).uid) => {
   const key = reviewKey(text)
