@@ -69,7 +69,7 @@ function mutation(uid: string, patch: string, tenant: string | undefined): Outco
 }
 
 /** `key`: the review's cache key, for /mutate to keep its answer. */
-export async function review(webhook: Webhook, parsed: ParsedReview, ctx: ReviewContext, key?: ReviewKey): Promise<Outcome> {
+async function review(webhook: Webhook, parsed: ParsedReview, ctx: ReviewContext, key?: ReviewKey): Promise<Outcome> {
   const { uid, info } = parsed
   const skip: Outcome = { response: { uid, allowed: true }, decision: 'skip', tenant: undefined, rules: [] }
   if (!info || parsed.namespace === ctx.ownNamespace) return skip
