@@ -54,6 +54,7 @@ export function buildApp(opts: AppOptions): App {
     metrics.requests.inc({ webhook, operation: review.operation, kind: review.kind, decision: outcome.decision })
     metrics.duration.observe({ webhook }, seconds)
     for (const rule of outcome.rules) metrics.violations.inc({ rule })
+    if (replayed) metrics.replayed.inc()
     logger.info(
       {
         uid: review.uid,

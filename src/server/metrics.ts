@@ -9,6 +9,7 @@ export interface Metrics {
   requests: Counter<'webhook' | 'operation' | 'kind' | 'decision'>
   duration: Histogram<'webhook'>
   violations: Counter<'rule'>
+  replayed: Counter
   certExpiry: Gauge
   policyReloadFailures: Counter
 }
@@ -36,6 +37,11 @@ export function createMetrics(): Metrics {
       name: 'store_admission_violations_total',
       help: 'Rule violations found (denials and warnings), by rule',
       labelNames: ['rule'],
+      registers: [registry],
+    }),
+    replayed: new Counter({
+      name: 'store_admission_replayed_total',
+      help: 'Reviews /mutate answered again from its cache of recent answers, without parsing them',
       registers: [registry],
     }),
     certExpiry: new Gauge({
