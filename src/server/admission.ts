@@ -21,8 +21,6 @@ export interface ParsedReview {
   namespace: string
   /** Absent for DELETE / CONNECT, which carry no object to judge. */
   info?: AdmissionRequestInfo
-  /** The body as it came: the patch cache's probe parse reads it. */
-  text: string
 }
 
 const OPERATIONS = new Set(['CREATE', 'UPDATE', 'DELETE', 'CONNECT'])
@@ -40,10 +38,10 @@ export function parseReviewText(text: string): ParsedReview {
   } catch (err) {
     throw new BadRequest(`request body is not valid JSON: ${(err as Error).message}`)
   }
-  return readReview(body, text)
+  return readReview(body)
 }
 
-function readReview(body: unknown, text: string): ParsedReview {
+function readReview(body: unknown): ParsedReview {
   if (!isRecord(body)) throw new BadRequest('request body must be a JSON object (an admission.k8s.io/v1 AdmissionReview)')
   if (body.apiVersion !== 'admission.k8s.io/v1' || body.kind !== 'AdmissionReview') {
     throw new BadRequest(
@@ -63,7 +61,7 @@ function readReview(body: unknown, text: string): ParsedReview {
   const object = req.object
   const objectNs = isRecord(object) && isRecord(object.metadata) ? object.metadata.namespace : undefined
   const namespace = typeof req.namespace === 'string' && req.namespace !== '' ? req.namespace : typeof objectNs === 'string' ? objectNs : ''
-  const parsed: ParsedReview = { uid: req.uid, operation: op, kind, namespace, text }
+  const parsed: ParsedReview = { uid: req.uid, operation: op, kind, namespace }
   if (op === 'DELETE' || op === 'CONNECT') return parsed
   if (!isRecord(object)) throw new BadRequest(`request.object is missing (required for ${op})`)
   parsed.info = { operation: op, kind, namespace, object: object as KubernetesObject }

@@ -14,6 +14,8 @@ import type { Policy } from '../policy/index.js'
 /** A review text's request.uid as written, where it is, and the hash of everything else. */
 export interface ReviewKey {
   hash: string
+  /** The review's text, for the probe parse that decides whether its answer is kept. */
+  text: string
   uid: string
   /** Offsets of the uid's characters (inside its quotes) in the text. */
   start: number
@@ -56,18 +58,19 @@ export function reviewKey(text: string): ReviewKey | undefined {
   // earlier, the other would hold that earlier "uid":" too (the texts agree up to it), and so
   // would be cut there.
   const hash = createHash('sha256').update(text.slice(0, start)).update(text.slice(end)).digest('base64')
-  return { hash, uid: text.slice(start, end), start, end }
+  return { hash, text, uid: text.slice(start, end), start, end }
 }
 
 /**
- * Whether the string `key` cuts out is the review's request.uid (`uid` as parsed from `text`): a
+ * Whether the string `key` cuts out is the review's request.uid (`uid` as parsed from its text): a
  * probe put in its place comes out as the uid. Were another string (a duplicate key) to decide
  * request.uid, the probe text would give `uid` again, so `uid` must not be the probe. The probe
- * text parses as `text` did: the two differ inside one string only.
+ * text parses as the review did: the two differ inside one string only.
  */
-function cutsRequestUid(text: string, uid: string, key: ReviewKey): boolean {
+function cutsRequestUid(key: ReviewKey, uid: string): boolean {
   if (uid === PROBE) return false
-  const probe = JSON.parse(text.slice(0, key.start) + PROBE + text.slice(key.end)) as { request: { uid?: unknown } }
+  const { text, start, end } = key
+  const probe = JSON.parse(text.slice(0, start) + PROBE + text.slice(end)) as { request: { uid?: unknown } }
   return probe.request.uid === PROBE
 }
 
@@ -93,14 +96,14 @@ export class PatchCache {
   }
 
   /**
-   * Notes the answer given under `policy` to a review (its `text` and parsed request.uid); kept
-   * from the second time the review comes.
+   * Notes the answer given under `policy` to the review `key` stands for (`uid`: its request.uid as
+   * parsed); kept from the second time the review comes.
    */
-  remember(key: ReviewKey, review: { text: string; uid: string }, policy: Policy, answer: KeptAnswer): void {
+  remember(key: ReviewKey, uid: string, policy: Policy, answer: KeptAnswer): void {
     this.usePolicy(policy)
     const seen = this.entries.has(key.hash)
     this.entries.delete(key.hash)
-    this.entries.set(key.hash, seen && cutsRequestUid(review.text, review.uid, key) ? answer : null)
+    this.entries.set(key.hash, seen && cutsRequestUid(key, uid) ? answer : null)
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string)
   }
 

@@ -94,7 +94,7 @@ async function review(webhook: Webhook, parsed: ParsedReview, ctx: ReviewContext
       const encoded = patch.length === 0 ? '' : Buffer.from(JSON.stringify(patch)).toString('base64')
       if (key) {
         const kept: KeptAnswer = { namespace: parsed.namespace, namespaceLabels: JSON.stringify(ns.labels), tenant, patch: encoded }
-        ctx.patches.remember(key, parsed, policy, kept)
+        ctx.patches.remember(key, uid, policy, kept)
       }
       return mutation(uid, encoded, tenant)
     }

@@ -49,7 +49,7 @@ const answer = (patch: string): KeptAnswer => ({ namespace: 'acme', namespaceLab
 const seen = (cache: PatchCache, text: string, patch: string, policy = defaultPolicy(), uid = parseReviewText(text).uid) => {
   const key = reviewKey(text)
   if (!key) throw new Error('no key')
-  cache.remember(key, { text, uid }, policy, answer(patch))
+  cache.remember(key, uid, policy, answer(patch))
   return key
 }
 
