@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process'
 // Each stage is a tap run over one folder of test/. A stage's set-up (helm, nginx, the control
 // plane) is installed by its make target in mk/<area>.mk before this script runs.
 const stages = {
+  // src/ and test/ type-checked under the same strict settings, then linted; one test each
+  static: [['npx', ['tsc', '-p', 'tsconfig.test.json']], ['npx', ['eslint', 'src', 'test']]],
   unit: ['npx', ['tap', '--reporter=tap', 'test/unit']],
   charts: ['npx', ['tap', '--reporter=tap', 'test/charts']],
   runtime: ['npx', ['tap', '--reporter=tap', '--jobs=1', 'test/runtime']],
@@ -14,6 +16,20 @@ const stages = {
 }
 
 const summaryLine = /^# \{ total: (\d+)(?:, pass: (\d+))?(?:, fail: (\d+))?/m
+
+// A stage of plain commands (no TAP): each command that exits 0 is one passed test.
+async function runCommands(name, commands) {
+  console.log(`\n=== stage ${name}`)
+  let passed = 0
+  let failed = 0
+  for (const [cmd, args] of commands) {
+    const code = await new Promise((resolve) => spawn(cmd, args, { stdio: 'inherit' }).on('close', resolve))
+    console.log(`${code === 0 ? 'ok' : 'not ok'} - ${cmd} ${args.join(' ')}`)
+    if (code === 0) passed++
+    else failed++
+  }
+  return { name, passed, failed }
+}
 
 function runStage(name, [cmd, args]) {
   return new Promise((resolve) => {
@@ -39,7 +55,7 @@ if (unknown.length) {
   process.exit(2)
 }
 const results = []
-for (const name of wanted.length ? wanted : Object.keys(stages)) results.push(await runStage(name, stages[name]))
+for (const name of wanted.length ? wanted : Object.keys(stages)) results.push(await (Array.isArray(stages[name][0]) ? runCommands(name, stages[name]) : runStage(name, stages[name])))
 
 console.log('\n=== summary')
 for (const r of results) console.log(`${r.name.padEnd(8)} ${r.passed} passed, ${r.failed} failed`)

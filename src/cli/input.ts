@@ -27,7 +27,7 @@ export function parseDocuments(text: string, source: string): InputDoc[] {
     if (!isRecord(value)) throw new UsageError(`${where}: must be a Kubernetes object (a mapping)`)
     if (typeof value.kind !== 'string') throw new UsageError(`${where}: kind is missing`)
     if (value.metadata !== undefined && !isRecord(value.metadata)) throw new UsageError(`${where}: metadata must be a mapping`)
-    docs.push({ index: i + 1, object: value as KubernetesObject })
+    docs.push({ index: i + 1, object: value })
   })
   return docs
 }

@@ -42,7 +42,7 @@ ${INPUT_HELP}
 exit status: 0 nothing denied, 1 something denied, 2 unusable input
 
 rules:
-${RULES.map((r) => `  ${r.id.padEnd(24)}${r.message}`).join('\n')}
+${RULES.map((r) => `  ${r.id.padEnd(24)}${r.summary}`).join('\n')}
 `,
   mutate: `usage: store-admission mutate -f FILE|- [--namespace-labels k=v,...]
 

@@ -52,7 +52,7 @@ export async function listMetadata(kc: KubeConfig, path: string, signal?: AbortS
 export function metadataWatchConfig(kc: KubeConfig): KubeConfig {
   return new Proxy(kc, {
     get(target, property, receiver) {
-      if (property !== 'applyToFetchOptions') return Reflect.get(target, property, receiver)
+      if (property !== 'applyToFetchOptions') return Reflect.get(target, property, receiver) as unknown
       return (options: RequestOptions) => target.applyToFetchOptions({ ...options, headers: { ...options.headers, Accept: METADATA_WATCH } })
     },
   })

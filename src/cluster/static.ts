@@ -40,7 +40,7 @@ export function loadStaticCluster(path: string): ClusterView {
     const value: unknown = doc.toJS()
     if (value === null || value === undefined) return
     if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`${where}: expected a Kubernetes object`)
-    add(value as Doc, where)
+    add(value, where)
   })
 
   return {

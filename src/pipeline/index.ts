@@ -6,7 +6,7 @@ import { SHARED_LABEL, TENANT_LABEL } from './labels.js'
 import { MUTATIONS, type MutationContext } from './mutations/index.js'
 import { PatchDraft, cloneJson } from './patch.js'
 import { allContainersOf, containerPath, containersOf, isMirrorPod } from './pod.js'
-import { RULES, UPDATE_RULES, type PodView } from './rules/index.js'
+import { RULES, type PodView } from './rules/index.js'
 import { isPodController, podOfTemplate, templateOf, templatePath } from './templates.js'
 import type {
   AdmissionRequestInfo, MutationResult, NamespaceInfo, ResourceLookup, ValidationResult, Violation,
@@ -45,7 +45,7 @@ export function mutatePod(pod: V1Pod, ns: NamespaceInfo, policy: Policy): Operat
 /** `POST /mutate`: Pods on CREATE in store namespaces. */
 export function mutate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, _lookup: ResourceLookup): MutationResult {
   if (req.kind !== 'Pod' || req.operation !== 'CREATE' || !isStoreNamespace(ns, policy)) return { patch: [] }
-  return { patch: mutatePod(req.object as V1Pod, ns, policy) }
+  return { patch: mutatePod(req.object, ns, policy) }
 }
 
 /** The pod an object would become once mutated: a Pod, or a controller's template; else undefined. */
@@ -68,7 +68,7 @@ function isExempt(req: AdmissionRequestInfo, policy: Policy): boolean {
  * nothing unless the request comes from a node; a pod template is never one.
  */
 const isNodeMirrorPod = (req: AdmissionRequestInfo): boolean =>
-  isMirrorPod(req.object as V1Pod) && (req.userInfo?.username ?? '').startsWith('system:node:')
+  isMirrorPod(req.object) && (req.userInfo?.username ?? '').startsWith('system:node:')
 
 /**
  * Judges a pod with the rules (all, or the UPDATE subset); `prefix` is put before every path.
@@ -82,7 +82,7 @@ function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLo
   const warnings: Violation[] = []
   for (const rule of RULES) {
     const enforcement = policy.rules[rule.id]
-    if (enforcement === 'off' || (onlyUpdateRules && !UPDATE_RULES.has(rule.id))) continue
+    if (enforcement === 'off' || (onlyUpdateRules && !rule.appliesOnUpdate)) continue
     const found = rule.check(view).map((f) => ({ rule: rule.id, path: prefix + f.path, message: f.reason }))
     ;(enforcement === 'warn' ? warnings : violations).push(...found)
   }
@@ -100,7 +100,7 @@ export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefine
   if (req.kind === 'Pod') {
     if (isNodeMirrorPod(req)) return ALLOW
     if (req.operation === 'UPDATE' && req.subResource === EPHEMERAL_CONTAINERS) return judgeAddedDebugContainers(req, ns, policy, lookup)
-    return judge(req.object as V1Pod, ns, policy, lookup, req.operation === 'UPDATE', '')
+    return judge(req.object, ns, policy, lookup, req.operation === 'UPDATE', '')
   }
   if (!isPodController(req.kind)) return ALLOW
   const pod = podAfterMutation(req, ns, policy)
@@ -117,7 +117,8 @@ export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefine
  */
 function judgeAddedDebugContainers(req: AdmissionRequestInfo, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup): ValidationResult {
   const pod = req.object as V1Pod
-  const before = new Set(((req.oldObject as V1Pod | undefined)?.spec?.ephemeralContainers ?? []).map((c) => c.name))
+  const old = req.oldObject as V1Pod | undefined
+  const before = new Set((old?.spec?.ephemeralContainers ?? []).map((c) => c.name))
   const added = (pod.spec?.ephemeralContainers ?? []).filter((c) => !before.has(c.name)).map((c) => containerPath('ephemeralContainers', c.name))
   const concernsAdded = (v: Violation): boolean => added.some((path) => v.path === path || v.path.startsWith(`${path}.`))
   const result = judge(pod, ns, policy, lookup, false, '')

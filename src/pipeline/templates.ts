@@ -25,7 +25,7 @@ function valueAt(object: unknown, path: readonly string[]): unknown {
 export function templateOf(object: KubernetesObject, kind: string): V1PodTemplateSpec | undefined {
   const path = TEMPLATE_PATHS[kind]
   const template = path ? valueAt(object, path) : undefined
-  return typeof template === 'object' && template !== null ? template as V1PodTemplateSpec : undefined
+  return typeof template === 'object' && template !== null ? template : undefined
 }
 
 /** The pod a template describes; it shares the template's objects, so copy it before writing. */

@@ -15,11 +15,19 @@ export const RULE_IDS = [
   'run-as-root',
   'capabilities',
   'seccomp',
+  'selinux',
+  'proc-mount',
+  'apparmor',
+  'sysctls',
+  'host-process',
+  'probe-host',
   'resources',
   'image-tag',
   'image-registry',
   'service-account-token',
   'storefront-shape',
+  'tenant-identity',
+  'namespace-tenant',
 ] as const
 export type RuleId = (typeof RULE_IDS)[number]
 

@@ -1,5 +1,4 @@
 // AdmissionReview v1 on the wire: checking what the API server sent and wrapping our answer.
-import type { KubernetesObject } from '@kubernetes/client-node'
 import type { AdmissionRequestInfo } from '../pipeline/types.js'
 
 /** Input we refuse with HTTP 400; the message says what is wrong. */
@@ -64,9 +63,9 @@ function readReview(body: unknown): ParsedReview {
   const parsed: ParsedReview = { uid: req.uid, operation: op, kind, namespace }
   if (op === 'DELETE' || op === 'CONNECT') return parsed
   if (!isRecord(object)) throw new BadRequest(`request.object is missing (required for ${op})`)
-  parsed.info = { operation: op, kind, namespace, object: object as KubernetesObject }
+  parsed.info = { operation: op, kind, namespace, object: object }
   if (typeof req.subResource === 'string' && req.subResource !== '') parsed.info.subResource = req.subResource
-  if (isRecord(req.oldObject)) parsed.info.oldObject = req.oldObject as KubernetesObject
+  if (isRecord(req.oldObject)) parsed.info.oldObject = req.oldObject
   const user = req.userInfo
   if (isRecord(user)) {
     parsed.info.userInfo = {

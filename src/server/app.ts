@@ -75,10 +75,10 @@ export function buildApp(opts: AppOptions): App {
   app.post('/mutate', handler('mutate'))
   app.post('/validate', handler('validate'))
 
-  app.get('/healthz', async () => ({ status: 'ok' }))
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/healthz', (_request, reply) => reply.send({ status: 'ok' }))
+  app.get('/readyz', (_request, reply) => {
     const pending = opts.pending()
-    if (pending.length === 0) return { status: 'ready' }
+    if (pending.length === 0) return reply.send({ status: 'ready' })
     return reply.code(503).send({ status: 'not ready', waitingFor: pending })
   })
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()))

@@ -52,8 +52,8 @@ t.test('ingress with TLS from cert-manager', async (t) => {
   const { objects } = render({ values: ['ingress-tls-values.yaml'] })
   const ing = get(objects, 'Ingress', 'bagisto')
   t.equal(ing.spec.ingressClassName, 'nginx')
-  t.equal(ing.metadata.annotations['cert-manager.io/cluster-issuer'], 'letsencrypt-prod')
-  t.equal(ing.metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size'], '64m')
+  t.equal(ing.metadata.annotations?.['cert-manager.io/cluster-issuer'], 'letsencrypt-prod')
+  t.equal(ing.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-body-size'], '64m')
   t.same(ing.spec.tls, [{ secretName: 'bagisto-tls', hosts: ['shop.acme.example'] }])
   t.same(ing.spec.rules[0], { host: 'shop.acme.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'bagisto', port: { name: 'http' } } } }] } })
   const np = get(objects, 'NetworkPolicy', 'bagisto')
@@ -62,7 +62,7 @@ t.test('ingress with TLS from cert-manager', async (t) => {
   t.same(explicit.spec.tls, [{ secretName: 'mine', hosts: ['x.example'] }])
   t.notOk(explicit.metadata.annotations, 'no cert-manager annotation unless asked')
   const issuer = get(render({ set: { 'ingress.enabled': true, 'ingress.certManager.enabled': true, 'ingress.certManager.issuer': 'local-ca' } }).objects, 'Ingress', 'bagisto')
-  t.equal(issuer.metadata.annotations['cert-manager.io/issuer'], 'local-ca')
+  t.equal(issuer.metadata.annotations?.['cert-manager.io/issuer'], 'local-ca')
 })
 
 t.test('Gateway API HTTPRoute', async (t) => {

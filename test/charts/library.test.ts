@@ -79,7 +79,7 @@ t.test('storefront: init container, volumes, mounts; nginx sidecar', async (t) =
   t.match(cm.data['zz-chart.conf'], /^pm = static$/m)
   t.match(cm.data['zz-chart.conf'], /^php_admin_value\[memory_limit\] = 256M$/m)
   t.equal(cm.data.rendered, 'shop-rendered', 'store-lib.utils.render')
-  t.match(cm.metadata.annotations['checksum/nginx'], /^[a-f0-9]{64}$/, 'store-lib.utils.checksum')
+  t.match(cm.metadata.annotations?.['checksum/nginx'], /^[a-f0-9]{64}$/, 'store-lib.utils.checksum')
 })
 
 t.test('policies: NetworkPolicy, ResourceQuota, LimitRange, PDB, HPA', async (t) => {

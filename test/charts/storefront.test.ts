@@ -1,7 +1,7 @@
 // The default render: the storefront pod pattern and the FIXED interface the runtime test reads
 // (ConfigMaps <fullname>-nginx / <fullname>-php-fpm, the copy-public-files init container).
 import t from 'tap'
-import { get, render, type K8sObject } from './fixtures/helm.js'
+import { get, render } from './fixtures/helm.js'
 
 const { objects } = render()
 const deploy = get(objects, 'Deployment', 'bagisto')
@@ -73,7 +73,7 @@ t.test('php-fpm ConfigMap: zz-chart.conf pool fragment', async (t) => {
 })
 
 t.test('storefront Deployment: init copy-public-files first, bagisto + nginx, shared volumes', async (t) => {
-  t.equal(deploy.metadata.labels['store.platform.io/role'], 'storefront')
+  t.equal(deploy.metadata.labels?.['store.platform.io/role'], 'storefront')
   t.equal(pod.metadata.labels['store.platform.io/role'], 'storefront')
   t.equal(pod.metadata.labels['store.platform.io/tenant'], 'acme', 'tenant defaults to the release namespace')
   t.equal(pod.metadata.labels['app.kubernetes.io/part-of'], 'store-platform')

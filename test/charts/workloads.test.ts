@@ -6,8 +6,8 @@ const { objects } = render()
 
 t.test('migration Job: post-install + pre-upgrade hook, waits for the DB, never wipes data', async (t) => {
   const job = get(objects, 'Job', 'bagisto-migrate')
-  const a = job.metadata.annotations
-  t.same(a['helm.sh/hook'].split(',').sort(), ['post-install', 'pre-upgrade'], 'not pre-install: the in-chart MySQL would not exist yet')
+  const a = job.metadata.annotations ?? {}
+  t.same((a['helm.sh/hook'] ?? '').split(',').sort(), ['post-install', 'pre-upgrade'], 'not pre-install: the in-chart MySQL would not exist yet')
   t.equal(a['helm.sh/hook-delete-policy'], 'before-hook-creation,hook-succeeded')
   const spec = job.spec.template.spec
   t.equal(spec.restartPolicy, 'Never')

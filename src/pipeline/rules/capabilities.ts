@@ -4,7 +4,8 @@ const MAY_ADD = new Set(['NET_BIND_SERVICE'])
 
 export const capabilities: Rule = {
   id: 'capabilities',
-  message: 'containers must drop ALL capabilities and may add only NET_BIND_SERVICE',
+  appliesOnUpdate: false,
+  summary: 'containers must drop ALL capabilities and may add only NET_BIND_SERVICE',
   check: ({ containers }) => containers.flatMap(({ container, path }) => {
     const caps = container.securityContext?.capabilities
     const at = `${path}.securityContext.capabilities`

@@ -10,7 +10,8 @@ const CLUSTER_CA_CONFIGMAP = 'kube-root-ca.crt'
 
 export const crossTenantReference: Rule = {
   id: 'cross-tenant-reference',
-  message: "in a shared namespace, every referenced PVC, Secret and ConfigMap must carry the pod's tenant label",
+  appliesOnUpdate: false,
+  summary: "in a shared namespace, every referenced PVC, Secret and ConfigMap must carry the pod's tenant label",
   check({ pod, spec, namespace, shared, lookup }) {
     const tenant = podTenant(pod)
     if (!shared || tenant === undefined) return []

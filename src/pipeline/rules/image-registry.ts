@@ -3,7 +3,8 @@ import type { Rule } from './rule.js'
 
 export const imageRegistry: Rule = {
   id: 'image-registry',
-  message: "images must come from the policy's registry allowlist (when one is set)",
+  appliesOnUpdate: true,
+  summary: "images must come from the policy's registry allowlist (when one is set)",
   check: ({ containers, policy }) => {
     if (policy.registries.length === 0) return []
     return containers.flatMap(({ container, path }) => {

@@ -3,7 +3,8 @@ import type { Rule } from './rule.js'
 
 export const imageTag: Rule = {
   id: 'image-tag',
-  message: 'images must be pinned: a tag other than latest, or a digest',
+  appliesOnUpdate: true,
+  summary: 'images must be pinned: a tag other than latest, or a digest',
   check: ({ containers }) => containers.flatMap(({ container, path }) => {
     const { tag, digest } = parseImage(container.image ?? '')
     if (isDigest(digest) || (digest === undefined && tag !== undefined && tag !== 'latest')) return []

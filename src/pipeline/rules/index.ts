@@ -16,7 +16,6 @@ import { storefrontShape } from './storefront-shape.js'
 import { tenantMismatch } from './tenant-mismatch.js'
 import { tenantMissing } from './tenant-missing.js'
 import { volumeTypes } from './volume-types.js'
-import type { RuleId } from '../types.js'
 
 export type { Finding, PodView, Rule } from './rule.js'
 
@@ -26,6 +25,3 @@ export const RULES: readonly Rule[] = [
   runAsRoot, capabilities, seccomp, resources,
   imageTag, imageRegistry, serviceAccountToken, storefrontShape,
 ]
-
-/** Rules judged on a Pod UPDATE: the rest of a pod's spec is immutable. */
-export const UPDATE_RULES: ReadonlySet<RuleId> = new Set(['tenant-mismatch', 'tenant-missing', 'image-tag', 'image-registry'])

@@ -2,7 +2,8 @@ import type { Rule } from './rule.js'
 
 export const privilegeEscalation: Rule = {
   id: 'privilege-escalation',
-  message: 'every container must set allowPrivilegeEscalation: false',
+  appliesOnUpdate: false,
+  summary: 'every container must set allowPrivilegeEscalation: false',
   check: ({ containers }) => containers.flatMap(({ container, path }) => {
     const value = container.securityContext?.allowPrivilegeEscalation
     if (value === false) return []

@@ -2,7 +2,8 @@ import type { Rule } from './rule.js'
 
 export const resources: Rule = {
   id: 'resources',
-  message: 'every container needs cpu and memory requests and a memory limit',
+  appliesOnUpdate: false,
+  summary: 'every container needs cpu and memory requests and a memory limit',
   // Debug (ephemeral) containers may not have resources: they share the pod's.
   check: ({ containers }) => containers.flatMap(({ container, list, path }) => {
     if (list === 'ephemeralContainers') return []

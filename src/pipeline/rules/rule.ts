@@ -22,7 +22,9 @@ export interface Finding {
 
 export interface Rule {
   id: RuleId
+  /** Judged on a Pod UPDATE too; most of a pod's spec is immutable, so most rules are not. */
+  appliesOnUpdate: boolean
   /** What the rule requires, in one line (for docs and `--help`). */
-  message: string
+  summary: string
   check(view: PodView): Finding[]
 }

@@ -3,7 +3,8 @@ import type { Finding, Rule } from './rule.js'
 
 export const runAsRoot: Rule = {
   id: 'run-as-root',
-  message: 'containers must run as non-root: effective runAsNonRoot true and no runAsUser 0',
+  appliesOnUpdate: false,
+  summary: 'containers must run as non-root: effective runAsNonRoot true and no runAsUser 0',
   check(view) {
     const nonRoot = inheritedFindings<boolean>(view, {
       field: 'runAsNonRoot',

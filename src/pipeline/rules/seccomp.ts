@@ -5,7 +5,8 @@ const ALLOWED = new Set(['RuntimeDefault', 'Localhost'])
 
 export const seccomp: Rule = {
   id: 'seccomp',
-  message: 'the effective seccomp profile must be RuntimeDefault or Localhost',
+  appliesOnUpdate: false,
+  summary: 'the effective seccomp profile must be RuntimeDefault or Localhost',
   check: (view) => inheritedFindings<string>(view, {
     field: 'seccompProfile.type',
     fromPod: (sc) => sc.seccompProfile?.type,

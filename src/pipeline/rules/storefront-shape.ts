@@ -6,7 +6,8 @@ import type { Finding, Rule } from './rule.js'
 
 export const storefrontShape: Rule = {
   id: 'storefront-shape',
-  message: 'a storefront pod needs an app container, an nginx container and a storage PVC',
+  appliesOnUpdate: false,
+  summary: 'a storefront pod needs an app container, an nginx container and a storage PVC',
   check({ pod, spec }) {
     if (roleOf(pod) !== STOREFRONT_ROLE) return []
     const findings: Finding[] = []

@@ -4,7 +4,8 @@ import type { Rule } from './rule.js'
 
 export const tenantMismatch: Rule = {
   id: 'tenant-mismatch',
-  message: "the pod's tenant label must equal its namespace's tenant",
+  appliesOnUpdate: true,
+  summary: "the pod's tenant label must equal its namespace's tenant",
   check({ pod, namespace, shared }) {
     const tenant = podTenant(pod)
     const expected = namespace.labels[TENANT_LABEL]

@@ -4,7 +4,8 @@ import type { Rule } from './rule.js'
 
 export const tenantMissing: Rule = {
   id: 'tenant-missing',
-  message: 'a pod in a shared namespace must carry a tenant label',
+  appliesOnUpdate: true,
+  summary: 'a pod in a shared namespace must carry a tenant label',
   check({ pod, namespace, shared }) {
     if (!shared || podTenant(pod) !== undefined) return []
     return [{ path: `metadata.labels[${TENANT_LABEL}]`, reason: `required in shared namespace ${namespace.name}` }]

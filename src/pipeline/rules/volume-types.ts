@@ -7,7 +7,8 @@ export const ALLOWED_VOLUME_TYPES = new Set([
 
 export const volumeTypes: Rule = {
   id: 'volume-types',
-  message: `volumes must be one of ${[...ALLOWED_VOLUME_TYPES].join(', ')}`,
+  appliesOnUpdate: false,
+  summary: `volumes must be one of ${[...ALLOWED_VOLUME_TYPES].join(', ')}`,
   check: ({ spec }) => (spec.volumes ?? []).flatMap((volume) => Object.entries(volume)
     .filter(([type, source]) => type !== 'name' && source !== undefined && source !== null && !ALLOWED_VOLUME_TYPES.has(type))
     .map(([type]) => ({ path: `spec.volumes[${volume.name}].${type}`, reason: `${type} volumes are not allowed` }))),

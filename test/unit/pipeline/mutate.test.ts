@@ -37,8 +37,8 @@ t.test('every fixture: the patch applies, mutation is idempotent, the result is 
 
 t.test('label keys are JSON-pointer escaped; missing objects are added whole first', async (t) => {
   const patch = patchOf(fixturePod('storefront'))
-  t.ok(patch.some((op) => op.path === '/metadata/labels/store.platform.io~1tenant' && op.value === 'acme'))
-  t.ok(patch.some((op) => op.path === '/metadata/annotations/store.platform.io~1mutated-by' && op.value === `store-admission/${VERSION}`))
+  t.ok(patch.some((op) => op.path === '/metadata/labels/store.platform.io~1tenant' && op.op === 'add' && op.value === 'acme'))
+  t.ok(patch.some((op) => op.path === '/metadata/annotations/store.platform.io~1mutated-by' && op.op === 'add' && op.value === `store-admission/${VERSION}`))
   const bare = patchOf(fixturePod('worker-bare'))
   t.same(bare[0], { op: 'add', path: '/metadata/labels', value: { 'store.platform.io/tenant': 'acme', 'app.kubernetes.io/part-of': 'store-platform' } })
   t.same(bare[1], { op: 'add', path: '/metadata/annotations', value: { 'store.platform.io/mutated-by': `store-admission/${VERSION}` } })

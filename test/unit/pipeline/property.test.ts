@@ -2,7 +2,7 @@
 // validation on), mutation is idempotent, and a pod with no explicit bad value is admitted once
 // mutated. Pods carry optional explicit settings, other mutators' sidecars/volumes and storefront
 // roles, so the interesting branches are all exercised.
-import type { V1Container, V1Pod, V1Volume } from '@kubernetes/client-node'
+import type { V1Container, V1Pod, V1Volume, V1VolumeMount } from '@kubernetes/client-node'
 import fc from 'fast-check'
 import jsonpatch from 'fast-json-patch'
 import t from 'tap'
@@ -16,7 +16,7 @@ const image = fc.constantFrom('nginx:1.27', 'ghcr.io/store-platform/bagisto-php-
 const goodSecurity = fc.record({
   runAsNonRoot: fc.constant(true), allowPrivilegeEscalation: fc.constant(false),
   readOnlyRootFilesystem: fc.boolean(), runAsUser: fc.integer({ min: 1, max: 65535 }),
-  capabilities: fc.record({ drop: fc.constant(['ALL']), add: fc.constantFrom([], ['NET_BIND_SERVICE']) }, { requiredKeys: ['drop'] }),
+  capabilities: fc.record({ drop: fc.constant<string[]>(['ALL']), add: fc.constantFrom<string[]>([], ['NET_BIND_SERVICE']) }, { requiredKeys: ['drop'] }),
 }, { requiredKeys: [] })
 const resources = fc.record({
   requests: fc.record({ cpu: fc.constantFrom('50m', '1'), memory: fc.constantFrom('64Mi', '1Gi') }, { requiredKeys: [] }),
@@ -27,14 +27,14 @@ const container = (cname: fc.Arbitrary<string>): fc.Arbitrary<V1Container> => fc
   name: cname, image,
   securityContext: goodSecurity,
   resources,
-  volumeMounts: fc.constantFrom([], [{ name: 'mesh', mountPath: '/etc/mesh' }], [{ name: 'mesh', mountPath: '/tmp' }]),
+  volumeMounts: fc.constantFrom<V1VolumeMount[]>([], [{ name: 'mesh', mountPath: '/etc/mesh' }], [{ name: 'mesh', mountPath: '/tmp' }]),
 }, { requiredKeys: ['name', 'image'] })
 
 const pod = (bad: boolean): fc.Arbitrary<V1Pod> => fc.record({
   role: fc.constantFrom(undefined, 'storefront', 'worker'),
   claim: fc.constantFrom(undefined, 'store-data'),
-  labels: fc.constantFrom(undefined, {}, { 'store.platform.io/tenant': 'acme' }, { 'a/b': 'c' }),
-  annotations: fc.constantFrom(undefined, {}, { 'x~y/z': '1' }),
+  labels: fc.constantFrom<Record<string, string> | undefined>(undefined, {}, { 'store.platform.io/tenant': 'acme' }, { 'a/b': 'c' }),
+  annotations: fc.constantFrom<Record<string, string> | undefined>(undefined, {}, { 'x~y/z': '1' }),
   app: fc.constantFrom('bagisto', 'app', 'php'),
   withNginx: fc.boolean(),
   others: fc.uniqueArray(container(name), { maxLength: 3, selector: (c) => c.name }),
@@ -74,7 +74,7 @@ t.test('the patch applies, only adds, and never replaces an existing array', asy
   fc.assert(fc.property(pod(false), fc.constantFrom(ACME, MALL), (p, ns) => {
     const patch = patchFor(p, ns)
     if (jsonpatch.validate(patch, structuredClone(p))) return false
-    return patch.every((op) => op.op === 'add' && !['/spec/containers', '/spec/initContainers', '/spec/volumes'].some((a) => op.path === a && (p.spec as Record<string, unknown>)[a.slice(6)] !== undefined))
+    return patch.every((op) => op.op === 'add' && !['/spec/containers', '/spec/initContainers', '/spec/volumes'].some((a) => op.path === a && (p.spec as unknown as Record<string, unknown>)[a.slice(6)] !== undefined))
   }), runs)
   t.pass('property held')
 })

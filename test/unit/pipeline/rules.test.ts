@@ -98,10 +98,10 @@ const cases: Case[] = [
     path: 'metadata.annotations[store.platform.io/app-container]', message: /names container php, which does not exist/ },
 ]
 
-t.test('every rule has a case and a message', async (t) => {
+t.test('every rule has a case and a summary', async (t) => {
   t.same(RULES.map((r) => r.id).sort(), [...RULE_IDS].sort())
   for (const id of RULE_IDS) t.ok(cases.some((c) => c.rule === id), `case for ${id}`)
-  for (const rule of RULES) t.match(rule.message, /\w/, `${rule.id} message`)
+  for (const rule of RULES) t.match(rule.summary, /\w/, `${rule.id} summary`)
 })
 
 for (const c of cases) {

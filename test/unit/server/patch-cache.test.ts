@@ -7,7 +7,7 @@ import { parseReviewText, reviewJson } from '../../../src/server/admission.js'
 
 const pod = (hash: string, time = '2026-01-01T00:00:00Z'): V1Pod => ({
   apiVersion: 'v1', kind: 'Pod',
-  metadata: { generateName: `web-${hash}-`, namespace: 'acme', labels: { 'pod-template-hash': hash }, managedFields: [{ manager: 'kcm', time }] },
+  metadata: { generateName: `web-${hash}-`, namespace: 'acme', labels: { 'pod-template-hash': hash }, managedFields: [{ manager: 'kcm', time: new Date(time) }] },
   spec: { containers: [{ name: 'app', image: 'app:1' }] },
 })
 /** A review as the API server writes it: request.uid first. */

@@ -2,6 +2,7 @@
 import t from 'tap'
 import fjp from 'fast-json-patch'
 import type { Operation } from 'fast-json-patch'
+import type { V1Pod } from '@kubernetes/client-node'
 import { admissionReview, fixtureJson, responseOf, startTestServer } from './fixtures/harness.js'
 
 const server = await startTestServer()
@@ -106,8 +107,8 @@ t.test('validate judges a Deployment pod template as the pod it would become', a
 
 t.test('validate: a debug container added through pods/ephemeralcontainers is judged by every rule', async (t) => {
   const mutated = responseOf(await server.call('POST', '/mutate', admissionReview(fixtureJson('storefront-pod.json')).review))
-  const pod = fjp.applyPatch(fixtureJson('storefront-pod.json'), decodePatch(mutated)).newDocument as Record<string, any>
-  pod.spec.ephemeralContainers = [{ name: 'debugger', image: 'busybox:1.36', securityContext: { privileged: true } }]
+  const pod = fjp.applyPatch(fixtureJson('storefront-pod.json'), decodePatch(mutated)).newDocument as V1Pod & Record<string, unknown>
+  pod.spec!.ephemeralContainers = [{ name: 'debugger', image: 'busybox:1.36', securityContext: { privileged: true } }]
   const judged = responseOf(await server.call('POST', '/validate', admissionReview(pod, { operation: 'UPDATE', subResource: 'ephemeralcontainers' }).review))
   t.equal(judged.allowed, false)
   t.match(judged.status, { code: 403, message: /^privileged: spec\.ephemeralContainers\[debugger\]\.securityContext\.privileged: must not be true$/m })
