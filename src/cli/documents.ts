@@ -67,21 +67,24 @@ function header(chunk: Chunk): Header {
 
 /** Refuses values too deep or too large once aliases are expanded; shared values are measured once. */
 function checkExpansion(value: unknown, where: string): void {
-  const sizes = new Map<object, number>()
-  const size = (v: unknown, depth: number): number => {
-    if (typeof v !== 'object' || v === null) return 1
-    if (depth > MAX_DEPTH) throw new UsageError(`${where}: nested deeper than ${MAX_DEPTH} levels through aliases`)
-    const known = sizes.get(v)
-    if (known !== undefined) return known
-    let total = 1
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      total += size(child, depth + 1)
-      if (total > MAX_VALUES) throw new UsageError(`${where}: aliases expand it to more than ${MAX_VALUES} values (an alias bomb?)`)
+  const measured = new Map<object, { size: number; height: number }>()
+  const measure = (v: unknown, depth: number): { size: number; height: number } => {
+    if (typeof v !== 'object' || v === null) return { size: 1, height: 0 }
+    let m = measured.get(v)
+    if (m === undefined) {
+      m = { size: 1, height: 1 }
+      for (const child of Array.isArray(v) ? v : Object.values(v)) {
+        const c = measure(child, depth + 1)
+        m.size += c.size
+        m.height = Math.max(m.height, c.height + 1)
+        if (m.size > MAX_VALUES) throw new UsageError(`${where}: aliases expand it to more than ${MAX_VALUES} values (an alias bomb?)`)
+      }
+      measured.set(v, m)
     }
-    sizes.set(v, total)
-    return total
+    if (depth + m.height > MAX_DEPTH) throw new UsageError(`${where}: nested deeper than ${MAX_DEPTH} levels through aliases`)
+    return m
   }
-  size(value, 0)
+  measure(value, 0)
 }
 
 // The YAML 1.2 core schema (no timestamps or binary: a date stays the string Kubernetes sees).

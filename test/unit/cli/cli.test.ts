@@ -118,14 +118,3 @@ t.test('mutate: a Pod comes out as the webhook leaves it', async (t) => {
   const pod = parse(out) as { spec: { securityContext: Record<string, unknown> } }
   t.equal(pod.spec.securityContext.runAsNonRoot, true)
 })
-
-t.test('the real process: reads stdin, exit code', async (t) => {
-  const script = `import { main } from ${JSON.stringify(new URL('../../../src/cli/main.ts', import.meta.url).href)}
-process.exitCode = await main(['check', '-f', '-'])`
-  const result = spawnSync(process.execPath, [...process.execArgv, '--input-type=module', '-e', script], {
-    input: POD.replace('web:1.0', 'web:latest').replace('namespace: acme', 'namespace: acme, labels: {}') + '---\nkind: Namespace\nmetadata: {name: acme, labels: {store.platform.io/tenant: acme}}\n',
-    encoding: 'utf8',
-  })
-  t.equal(result.status, 1, result.stderr)
-  t.match(result.stdout, /^DENY Pod\/web: image-tag:/)
-})
