@@ -23,6 +23,8 @@ export const MAX_VALUES = 1_000_000
 
 // A `---` at column 0 always starts a document: YAML forbids it inside scalars at that position.
 const DOCUMENT_START = /^---(?=[ \t\r]|$)/gm
+// An anchor (`&name`) where YAML allows one; shell's `&&` and `2>&1` in scripts are not.
+const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}&]/m
 const SOURCE_COMMENT = /^# Source: (.+?)\s*$/
 const isContent = (line: string): boolean => line.trim() !== '' && !line.startsWith('#')
 
@@ -103,7 +105,8 @@ function yamlError(err: jsyaml.YAMLException, where: string, chunk: Chunk): Usag
 
 function parseJson(text: string): unknown[] | undefined {
   try {
-    return [JSON.parse(text)]
+    const value: unknown = JSON.parse(text)
+    return [value]
   } catch {
     return undefined // YAML then: it reports where the problem is
   }
@@ -127,7 +130,7 @@ export function parseDocuments(text: string, source: string): RawDocument[] {
       if (err instanceof jsyaml.YAMLException) throw yamlError(err, where, chunk)
       throw err
     }
-    if (chunk.text.includes('*')) checkExpansion(value, where) // without an alias nothing is shared
+    if (ANCHOR.test(chunk.text)) checkExpansion(value, where) // without an anchor no alias can share a value
     return { index: i + 1, ...header(chunk), value }
   })
 }

@@ -1,5 +1,4 @@
 // The CLI: exit codes 0/1/2, text and JSON output, stdin, --help, mutate output.
-import { spawnSync } from 'node:child_process'
 import t from 'tap'
 import { parse, parseAllDocuments } from 'yaml'
 import { fixture, run } from './run.js'

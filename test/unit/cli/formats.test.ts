@@ -1,8 +1,8 @@
 // Each output format checked by what reads it: SARIF against the official 2.1.0 JSON schema, JUnit
 // by a real XML parser, github lines against the workflow-command grammar.
 import { readFileSync } from 'node:fs'
-import Ajv from 'ajv-draft-04'
-import addFormats from 'ajv-formats'
+import AjvDraft04 from 'ajv-draft-04'
+import ajvFormats from 'ajv-formats'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import t from 'tap'
 import { RULES } from '../../../src/pipeline/index.js'
@@ -19,8 +19,9 @@ t.test('sarif: valid SARIF 2.1.0, a rule per rule ID, results at the chart templ
   const dir = t.testdir({ 'policy.yaml': WARN_POLICY })
   const { code, out } = await run(['check', '-f', '-', '-o', 'sarif', '--source-root', 'charts', '--policy', `${dir}/policy.yaml`], broken)
   t.equal(code, 1)
-  const ajv = new Ajv({ strict: false, allErrors: true })
-  addFormats(ajv)
+  // CommonJS modules: their classes are the `default` of what Node's ESM loader gives
+  const ajv = new AjvDraft04.default({ strict: false, allErrors: true })
+  ajvFormats.default(ajv)
   const validate = ajv.compile(JSON.parse(readFileSync(fixture('cli/sarif-schema-2.1.0.json'), 'utf8')) as object)
   const log = JSON.parse(out) as { version: string; runs: Array<{ tool: { driver: { rules: Array<{ id: string; shortDescription: { text: string } }> } }; results: Array<Record<string, any>> }> }
   t.ok(validate(log), JSON.stringify(validate.errors))

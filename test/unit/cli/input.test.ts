@@ -14,7 +14,7 @@ spec:
   containers:
     - {name: web, image: "registry.example.com/web:1.0"}
 `
-const names = (out: string): string[] => [...new Set(out.split('\n').filter(Boolean).map((l) => l.split(':')[0]))]
+const names = (out: string): string[] => [...new Set(out.split('\n').filter(Boolean).map((l) => l.slice(0, l.indexOf(':'))))]
 const PRIVILEGED_POD = (name: string): string => POD(name).replace('web:1.0"}', 'web:1.0", securityContext: {privileged: true}}')
 
 t.test('helm template with a privileged container, without --namespace-labels: judged, exit 1', async (t) => {
