@@ -41,6 +41,10 @@ function refsOf(spec: V1PodSpec | undefined, lists: readonly ContainerList[]): C
   return refs
 }
 
+/** A pod for Windows nodes: Pod Security skips the Linux-only checks (capabilities, seccomp,
+ *  privilege escalation), and the API server refuses those fields on it. */
+export const isWindowsPod = (spec: V1PodSpec | undefined): boolean => spec?.os?.name === 'windows'
+
 export const labelsOf = (pod: V1Pod): Record<string, string> => pod.metadata?.labels ?? {}
 export const annotationsOf = (pod: V1Pod): Record<string, string> => pod.metadata?.annotations ?? {}
 export const roleOf = (pod: V1Pod): string | undefined => labelsOf(pod)[ROLE_LABEL]

@@ -1,7 +1,7 @@
 // readOnlyRootFilesystem for the containers the policy names per role, with an emptyDir for each
 // path those images must still write (nginx cache and pid, PHP /tmp, Laravel bootstrap/cache).
 import type { V1Volume } from '@kubernetes/client-node'
-import { appContainerName, containersOf, roleOf } from '../pod.js'
+import { appContainerName, containersOf, isWindowsPod, roleOf } from '../pod.js'
 import type { Mutation } from './mutation.js'
 import { addMissingVolumes } from './storefront.js'
 
@@ -28,7 +28,7 @@ export const readOnlyRoot: Mutation = {
     const pod = draft.doc
     const role = roleOf(pod)
     const byContainer = role === undefined ? undefined : policy.readOnlyRootFilesystem[role]
-    if (!byContainer) return
+    if (!byContainer || isWindowsPod(pod.spec)) return // readOnlyRootFilesystem is refused on a Windows pod
     const app = appContainerName(pod)
     const volumes: V1Volume[] = []
     for (const { container, pointer } of containersOf(pod.spec)) {
