@@ -7,3 +7,7 @@ pss-eval: ## build the upstream Pod Security evaluator into .testenv/bin/pss-eva
 	@TESTENV_DIR=$(TESTENV) bash scripts/pss-eval/build.sh
 
 test-prereqs: pss-eval
+
+.PHONY: test-unit
+test-unit: deps pss-eval ## run the static checks and unit tests only (the differential test needs pss-eval)
+	node scripts/test.mjs static unit
