@@ -24,7 +24,7 @@ export const storefrontShape: Rule = {
     for (const { name, source, wanted } of misfitStorefrontVolumes(pod)) {
       findings.push({
         path: `spec.volumes[${name}]`,
-        reason: `must be a ${wanted} (is ${source ?? 'without a source'}): the storefront's mounts use this name; rename the volume`,
+        reason: `must be ${/^[aeiou]/.test(wanted) ? 'an' : 'a'} ${wanted} (is ${source ?? 'without a source'}): the storefront's mounts use this name; rename the volume`,
       })
     }
     if (!spec.volumes?.some((v) => v.name === STORAGE_VOLUME)) {
