@@ -45,10 +45,24 @@ definitions = {
     "accessModes": {"type": "array", "minItems": 1, "items": {"enum": ["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"]}},
     "uid": i("numeric non-root id", minimum=1),
     "dnsLabel": s(pattern="^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$", maxLength=63),
+    "envVars": {"type": "array", "description": "EnvVar entries", "items": {"type": "object", "required": ["name"],
+                "properties": {"name": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_.-]*$"}}}},
+    "envFrom": {"type": "array", "description": "EnvFromSource entries", "items": {"type": "object"}},
+    "containers": {"type": "array", "description": "containers (made restricted; resources required)",
+                   "items": {"type": "object", "required": ["name", "image", "resources"],
+                             "properties": {"name": {"type": "string", "minLength": 1}, "image": {"type": "string", "minLength": 1},
+                                            "resources": {"$ref": "#/definitions/resources"}}}},
+    "scheduling": None,
 }
+sched = {"podAnnotations": strmap(), "podLabels": strmap(), "nodeSelector": strmap(), "tolerations": anylist(),
+         "affinity": anyobj(), "topologySpreadConstraints": anylist(), "priorityClassName": s()}
+extraEnv = {"extraEnvVars": ref("envVars"), "extraEnvVarsCM": s(), "extraEnvVarsSecret": s(), "extraEnvFrom": ref("envFrom")}
+del definitions["scheduling"]
 
 values = obj({
-    "global": anyobj("Helm global values (unused)"),
+    "global": {"type": "object", "properties": {
+        "imageRegistry": s("replaces the registry of every image"),
+        "imagePullSecrets": {"type": "array", "items": {"anyOf": [{"type": "string"}, obj({"name": s()}, required=["name"])]}}}},
     "nameOverride": ref("dnsLabel"),
     "fullnameOverride": ref("dnsLabel"),
     "tenant": {**definitions["dnsLabel"], "description": "tenant label value (DNS-1123 label); default: the release namespace"},
@@ -66,6 +80,7 @@ values = obj({
         "key": s("APP_KEY; empty: generated", pattern="^(base64:[A-Za-z0-9+/=]{40,}|.{32})?$"),
         "extraEnv": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]},
                      "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}},
+        **extraEnv, "extraVolumes": anylist(), "extraVolumeMounts": anylist(),
     }),
     "existingSecret": s("Secret with APP_KEY, DB_PASSWORD, REDIS_PASSWORD, MYSQL_ROOT_PASSWORD"),
     "storefront": obj({
@@ -77,8 +92,7 @@ values = obj({
         "updateStrategy": anyobj("Deployment strategy"),
         "terminationGracePeriodSeconds": i(minimum=0),
         "resources": ref("resources"), "initResources": ref("resources"),
-        "podAnnotations": strmap(), "podLabels": strmap(),
-        "nodeSelector": strmap(), "tolerations": anylist(), "affinity": anyobj(), "topologySpreadConstraints": anylist(),
+        **sched, "sidecars": ref("containers"), "initContainers": ref("containers"),
     }),
     "php": obj({
         "fpmPort": port("PHP-FPM port"),
@@ -87,9 +101,10 @@ values = obj({
                    "maxRequests": i(minimum=0)}),
         "ini": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]},
                 "description": "php.ini settings (php_admin_value)"},
+        "cliMemoryLimit": s(pattern="^(-1|[0-9]+[KMG]?)$"),
     }),
     "nginx": obj({
-        "image": ref("image"), "containerPort": port("nginx listen port"),
+        "image": ref("image"), "containerPort": port("nginx listen port"), "statusPort": port("internal status port"),
         "clientMaxBodySize": s(pattern="^[0-9]+[kKmMgG]?$"),
         "staticExpires": s(pattern="^(off|epoch|max|[0-9]+[smhdwMy]?)$"),
         "buildExpires": s(pattern="^(off|epoch|max|[0-9]+[smhdwMy]?)$"),
@@ -100,6 +115,36 @@ values = obj({
         "existingClaim": s(), "storageClass": s(), "accessModes": ref("accessModes"),
         "size": ref("quantity"), "annotations": strmap(), "keep": b(),
     }),
+    "metrics": obj({
+        "enabled": b(),
+        "nginxExporter": obj({"image": ref("image"), "port": port(), "resources": ref("resources")}),
+        "fpmExporter": obj({"image": ref("image"), "port": port(), "resources": ref("resources")}),
+        "from": anylist("NetworkPolicy peers allowed to scrape"),
+        "serviceMonitor": obj({"enabled": b(), "interval": s(pattern="^[0-9]+(ms|s|m|h)$"),
+                               "scrapeTimeout": s(pattern="^[0-9]+(ms|s|m|h)$"), "labels": strmap()}),
+    }),
+    "media": obj({
+        "disk": s(enum=["local", "s3"]),
+        "s3": obj({"bucket": s(), "region": s(), "endpoint": s(pattern="^(https?://.+)?$"), "url": s(pattern="^(https?://.+)?$"),
+                   "usePathStyleEndpoint": b(), "accessKeyId": s(), "secretAccessKey": s(), "existingSecret": s()}),
+    }),
+    "mail": obj({
+        "mailer": s(enum=["smtp", "log", "array"]), "host": s(), "port": port(), "encryption": s(enum=["tls", "ssl", ""]),
+        "username": s(), "password": s(), "existingSecret": s(), "existingSecretPasswordKey": s(minLength=1),
+        "fromAddress": s(pattern="^[^@\\s]+@[^@\\s]+$"), "fromName": s(),
+    }),
+    "mailpit": obj({"enabled": b(), "image": ref("image"), "resources": ref("resources")}),
+    "search": obj({
+        "engine": s(enum=["database", "elasticsearch", "opensearch"]), "url": s(pattern="^(https?://[^/]+/?)?$"),
+        "username": s(), "password": s(), "existingSecret": s(), "existingSecretPasswordKey": s(minLength=1),
+    }),
+    "opensearch": obj({
+        "enabled": b(), "image": ref("image"), "javaOpts": s(),
+        "persistence": obj({"storageClass": s(), "size": ref("quantity")}),
+        "resources": ref("resources"), "nodeSelector": strmap(), "tolerations": anylist(), "affinity": anyobj(),
+        "priorityClassName": s(),
+    }),
+    "tests": obj({"image": ref("image")}),
     "serviceAccount": obj({"create": b(), "name": s(), "annotations": strmap()}),
     "service": obj({"type": s(enum=["ClusterIP", "NodePort", "LoadBalancer"]), "port": port(), "annotations": strmap()}),
     "ingress": obj({
@@ -123,13 +168,14 @@ values = obj({
     "migration": obj({
         "enabled": b(), "seed": b("seed a fresh database once"), "backoffLimit": i(minimum=0),
         "activeDeadlineSeconds": i(minimum=1), "waitTimeoutSeconds": i(minimum=1), "resources": ref("resources"),
+        **extraEnv, **sched,
     }),
     "worker": obj({
         "enabled": b(), "replicaCount": i(minimum=0), "queues": s(pattern="^[A-Za-z0-9_,.-]+$"),
         "tries": i(minimum=0), "timeout": i(minimum=1), "sleep": i(minimum=0), "maxTime": i(minimum=0),
-        "resources": ref("resources"),
+        "resources": ref("resources"), **extraEnv, **sched,
     }),
-    "scheduler": obj({"enabled": b(), "kind": s(enum=["Deployment", "CronJob"]), "resources": ref("resources")}),
+    "scheduler": obj({"enabled": b(), "kind": s(enum=["Deployment", "CronJob"]), "resources": ref("resources"), **extraEnv, **sched}),
     "autoscaling": obj({
         "enabled": b(), "minReplicas": i(minimum=1), "maxReplicas": i(minimum=1),
         "targetCPUUtilizationPercentage": i(minimum=0, maximum=100),
@@ -151,7 +197,7 @@ values = obj({
                      "password": s(), "rootPassword": s()}),
         "runAsUser": ref("uid"), "runAsGroup": ref("uid"),
         "persistence": obj({"storageClass": s(), "accessModes": ref("accessModes"), "size": ref("quantity")}),
-        "resources": ref("resources"),
+        "resources": ref("resources"), **sched,
     }),
     "externalDatabase": obj({"host": s(), "port": port(), "database": s(pattern="^[A-Za-z0-9_]+$"),
                              "username": s(minLength=1), "password": s()}),
@@ -160,7 +206,7 @@ values = obj({
         "auth": obj({"enabled": b(), "password": s()}),
         "runAsUser": ref("uid"), "runAsGroup": ref("uid"),
         "persistence": obj({"storageClass": s(), "accessModes": ref("accessModes"), "size": ref("quantity")}),
-        "resources": ref("resources"),
+        "resources": ref("resources"), **sched,
     }),
     "externalRedis": obj({"host": s(), "port": port(), "password": s(), "usePassword": b(),
                           "scheme": s(enum=["tcp", "tls"])}),
