@@ -220,7 +220,9 @@ automountServiceAccountToken: false
 securityContext:
   {{- include "bagisto.podSecurityContext" $ctx | nindent 2 }}
 {{- include "store-lib.images.pullSecrets" (dict "pullSecrets" $ctx.Values.imagePullSecrets "context" $ctx) }}
-{{- include "store-lib.pods.scheduling" (dict "values" .scheduling) }}
+{{- with include "store-lib.pods.scheduling" (dict "values" .scheduling) }}
+{{ . }}
+{{- end }}
 {{- end -}}
 
 {{/*

@@ -22,12 +22,8 @@ variables come after the chart's.
 {{- $from = concat $from (get $src "extraEnvFrom" | default list) -}}
 {{- $env = concat $env (get $src "extraEnvVars" | default list) -}}
 {{- end -}}
-{{- with $from }}
-envFrom:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
-{{- with $env }}
-env:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
+{{- $out := dict -}}
+{{- with $from }}{{ $_ := set $out "envFrom" . }}{{ end -}}
+{{- with $env }}{{ $_ := set $out "env" . }}{{ end -}}
+{{- with $out }}{{ toYaml . }}{{ end -}}
 {{- end -}}

@@ -44,7 +44,8 @@ value is kept and judged by the webhook), and cpu/memory requests plus a memory 
 {{- $restricted := fromYaml (include "store-lib.security.containerSecurityContext" (dict "readOnlyRootFilesystem" true)) -}}
 {{- $sc := mergeOverwrite $restricted (get $c "securityContext" | default dict) -}}
 {{- $res := fromYaml (include "store-lib.security.resources" (dict "resources" (get $c "resources") "name" (printf "%s[%s]" $where $name))) -}}
-{{- $out := merge (dict "securityContext" $sc "resources" $res) (omit $c "securityContext" "resources") }}
-- {{- toYaml $out | nindent 2 }}
+{{- $out := merge (dict "securityContext" $sc "resources" $res) (omit $c "name" "securityContext" "resources") }}
+- name: {{ $name }}
+  {{- toYaml $out | nindent 2 }}
 {{- end }}
 {{- end -}}
