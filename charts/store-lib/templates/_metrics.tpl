@@ -2,8 +2,8 @@
 Prometheus exporters for the storefront pod, as sidecars: they read the status pages over loopback
 (nginx's stub_status on the internal status port, php-fpm's status over FastCGI) and serve
 /metrics. Restricted like every container of the pod: non-root, read-only root, no capabilities.
-No readiness probe: a pod's readiness is every container's, and a stuck exporter must not take the
-storefront out of its Service.
+A liveness probe (restarts only the exporter) but no readiness probe: a pod's readiness is every
+container's, and a stuck exporter must not take the storefront out of its Service.
 */}}
 
 {{/*
@@ -21,6 +21,10 @@ store-lib.metrics.nginxExporter: nginx-prometheus-exporter reading http://127.0.
     - name: nginx-metrics
       containerPort: {{ get . "port" | default 9113 | int }}
       protocol: TCP
+  livenessProbe:
+    httpGet: {path: /metrics, port: nginx-metrics}
+    periodSeconds: 30
+    timeoutSeconds: 5
   securityContext:
     {{- include "store-lib.security.containerSecurityContext" (dict "readOnlyRootFilesystem" true) | nindent 4 }}
   resources:
@@ -47,6 +51,10 @@ store-lib.metrics.fpmExporter: hipages php-fpm_exporter reading php-fpm's pm.sta
     - name: fpm-metrics
       containerPort: {{ get . "port" | default 9253 | int }}
       protocol: TCP
+  livenessProbe:
+    httpGet: {path: /metrics, port: fpm-metrics}
+    periodSeconds: 30
+    timeoutSeconds: 5
   securityContext:
     {{- include "store-lib.security.containerSecurityContext" (dict "readOnlyRootFilesystem" true) | nindent 4 }}
   resources:
