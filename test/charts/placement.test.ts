@@ -128,11 +128,13 @@ t.test('metrics: exporters on their own ports, a Service and ServiceMonitor apar
   t.same(pod(off, 'Deployment/bagisto').spec.containers.map((c: { name: string }) => c.name), ['bagisto', 'nginx'])
 })
 
-t.test('helm test: a restricted pod that GETs /health through the Service', async (t) => {
+t.test('helm test: a Job whose restricted pod GETs /health through the Service', async (t) => {
   const { objects } = render({})
-  const test = get(objects, 'Pod', 'bagisto-test-health')
+  const test = get(objects, 'Job', 'bagisto-test-health')
   t.equal(test.metadata.annotations?.['helm.sh/hook'], 'test')
-  t.match(test.spec.containers[0].args.join(' '), /http:\/\/bagisto\.acme\.svc:80\/health/)
-  t.equal(test.spec.automountServiceAccountToken, false)
-  t.equal(test.spec.securityContext.runAsNonRoot, true)
+  t.equal(test.spec.backoffLimit, 0, 'a failure fails the test at once')
+  const spec = pod(objects, 'Job/bagisto-test-health').spec
+  t.match(spec.containers[0].args.join(' '), /http:\/\/bagisto\.acme\.svc:80\/health/)
+  t.equal(spec.automountServiceAccountToken, false)
+  t.equal(spec.securityContext.runAsNonRoot, true)
 })

@@ -32,7 +32,7 @@ for (const file of scenarios) {
       // database, cache); the optional local services and the `helm test` pod are none of them.
       const component = pod.metadata.labels?.['app.kubernetes.io/component'] ?? ''
       if (!['mailpit', 'opensearch', 'test'].includes(component)) t.ok(pod.metadata.labels?.['store.platform.io/role'], `${pod.owner}: role label`)
-      const isJob = pod.owner.startsWith('Job/') || pod.owner.startsWith('CronJob/') || s.restartPolicy === 'Never'
+      const isJob = pod.owner.startsWith('Job/') || pod.owner.startsWith('CronJob/')
       for (const c of allContainers(s)) {
         const id = `${pod.owner} ${c.name}`
         const sc = c.securityContext ?? {}
