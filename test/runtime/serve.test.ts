@@ -225,6 +225,15 @@ t.test('/health does not touch PHP while php-fpm runs', async (t) => {
   t.equal(fpmRequests().length, before + 1, 'while a routed URL does show in the php-fpm log (the log counts)')
 })
 
+// php.ini as rendered (php.ini.* as php_admin_value in the pool, date.timezone from app.timezone),
+// read back by PHP itself under the real php-fpm.
+t.test('PHP runs with the rendered php.ini: Bagisto\'s documented limits', async (t) => {
+  const r = await get('/ini-check')
+  const ini = Object.fromEntries([...r.text.matchAll(/^ini:([^=]+)=(.*)$/gm)].map((m) => [m[1], m[2]]))
+  t.same(ini, { memory_limit: '4G', max_execution_time: '360', upload_max_filesize: '64M', post_max_size: '64M', max_input_vars: '5000', 'date.timezone': 'UTC' })
+  t.match(sp.serverBlock, /fastcgi_read_timeout 360s;/, 'nginx waits as long as PHP may run')
+})
+
 // The internal status server (nginx.statusPort): what the exporter sidecars and a port-forward read.
 t.test('the status port serves nginx stub_status and php-fpm status and ping, to loopback only', async (t) => {
   const status = (p: string): Promise<HttpResponse> => httpRequest(statusPort, p)
