@@ -26,7 +26,7 @@ t.test('migration Job: post-install + pre-upgrade hook, waits for the DB, never 
   t.equal(job.spec.template.metadata.labels['store.platform.io/role'], 'migration')
   const noSeed = render({ set: { 'migration.seed': false } }).objects
   t.notMatch(get(noSeed, 'Job', 'bagisto-migrate').spec.template.spec.containers[0].args[0], /db:seed/)
-  t.notOk(render({ set: { 'migration.enabled': false } }).objects.find((o) => o.kind === 'Job'))
+  t.notOk(render({ set: { 'migration.enabled': false } }).objects.find((o) => o.kind === 'Job' && o.metadata.name === 'bagisto-migrate'))
 })
 
 t.test('MySQL StatefulSet: official oracle-linux image, uid 999, writable emptyDirs, probes', async (t) => {
