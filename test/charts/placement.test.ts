@@ -24,6 +24,12 @@ t.test('tolerations everywhere: every workload gets its scheduling, priority and
     t.equal(p.metadata.annotations?.['acme.example/owner'], 'shop-team', `${owner}: podAnnotations`)
     t.equal(p.metadata.labels?.['acme.example/cost-center'], 'shop', `${owner}: podLabels`)
   }
+  for (const owner of ['Deployment/bagisto-mailpit', 'StatefulSet/bagisto-opensearch']) {
+    const p = pod(objects, owner)
+    t.same(p.spec.nodeSelector, { 'node-pool': 'stores' }, `${owner}: nodeSelector`)
+    t.equal(p.spec.tolerations?.[0]?.key, 'dedicated', `${owner}: tolerations`)
+    t.equal(p.spec.priorityClassName, 'store-critical', `${owner}: priorityClassName`)
+  }
   const storefront = pod(objects, 'Deployment/bagisto')
   t.equal(storefront.metadata.annotations?.['store.platform.io/app-container'], 'bagisto', 'chart annotations kept beside podAnnotations')
   const plain = render({}).objects
