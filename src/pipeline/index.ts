@@ -48,7 +48,7 @@ function runMutations(pod: V1Pod, ns: NamespaceInfo, policy: Policy): PatchDraft
 }
 
 /** The operations that make a pod in `ns` conform; empty when it already does. */
-export function mutatePod(pod: V1Pod, ns: NamespaceInfo, policy: Policy): Operation[] {
+function mutatePod(pod: V1Pod, ns: NamespaceInfo, policy: Policy): Operation[] {
   return runMutations(pod, ns, policy)?.ops ?? []
 }
 
@@ -142,7 +142,7 @@ export function validateAsCreated(req: AdmissionRequestInfo, ns: NamespaceInfo |
   return validate({ ...req, operation: 'CREATE', object: pod }, ns, policy, lookup)
 }
 
-export const formatViolation = (v: Violation): string => `${v.rule}: ${v.path}: ${v.message}`
+const formatViolation = (v: Violation): string => `${v.rule}: ${v.path}: ${v.message}`
 
 /** The denial message: one line per violation, `<rule>: <path>: <reason>`. */
 export function formatDenial(violations: Violation[]): string {
