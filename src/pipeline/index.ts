@@ -2,7 +2,8 @@
 import type { V1Pod } from '@kubernetes/client-node'
 import type { Operation } from 'fast-json-patch'
 import type { Policy } from '../policy/policy.js'
-import { SHARED_LABEL, TENANT_LABEL } from './labels.js'
+import { MUTATED_BY_ANNOTATION, SHARED_LABEL, TENANT_LABEL } from './labels.js'
+import { MUTATED_BY } from '../version.js'
 import { MUTATIONS, type MutationContext } from './mutations/index.js'
 import { PatchDraft, cloneJson } from './patch.js'
 import { allContainersOf, containerPath, containersOf, isMirrorPod } from './pod.js'
@@ -44,6 +45,9 @@ function runMutations(pod: V1Pod, ns: NamespaceInfo, policy: Policy): PatchDraft
   const ctx: MutationContext = { policy, namespace: ns, shared: isShared(ns) }
   const draft = new PatchDraft(pod)
   for (const mutation of MUTATIONS) mutation.mutate(draft, ctx)
+  // Only a pod something changed is stamped: a pod that already conforms (the chart's) gets an
+  // empty patch, so the API server skips its patch path (decode, apply, managedFields again).
+  if (draft.ops.length > 0) draft.ensureFields(draft.doc, '', { metadata: { annotations: { [MUTATED_BY_ANNOTATION]: MUTATED_BY } } })
   return draft
 }
 
