@@ -1,7 +1,7 @@
 // The CLI: exit codes 0/1/2, text and JSON output, stdin, --help, mutate output.
 import t from 'tap'
 import { parse, parseAllDocuments } from 'yaml'
-import { fixture, run } from './run.js'
+import { fixture, run } from './fixtures/run.js'
 
 const HELM_OUTPUT = fixture('manifests/acme-helm-template.yaml')
 

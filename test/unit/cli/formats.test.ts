@@ -6,7 +6,7 @@ import ajvFormats from 'ajv-formats'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import t from 'tap'
 import { RULES } from '../../../src/pipeline/index.js'
-import { HELM_RENDER, fixture, run } from './run.js'
+import { HELM_RENDER, fixture, run } from './fixtures/run.js'
 
 const render = readFileSync(HELM_RENDER, 'utf8')
 /** The chart's render with two problems: a privileged init container and nginx:latest. */

@@ -1,7 +1,7 @@
 // What `check` reads and how it refuses what it cannot judge: each input from issue 11.
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { HELM_RENDER, run } from './run.js'
+import { HELM_RENDER, run } from './fixtures/run.js'
 
 const render = readFileSync(HELM_RENDER, 'utf8')
 /** The chart's render with one container made privileged, as a user's edited chart would be. */
