@@ -25,13 +25,14 @@ function relative(v: Violation, kind: string, name: string): Violation {
 export async function check(options: InputOptions & { output?: string | undefined }, io: CliIO): Promise<number> {
   const input = await loadInput(options, io)
   const note = noteOutsideStores(io, input)
+  const now = new Date()
   const results: CheckResult[] = input.docs.filter((d) => judged(d.object)).map(({ object }) => {
     const kind = object.kind ?? ''
     const name = objectName(object)
     const ns = input.inventory.namespaceOf(object)
     note(ns)
     const req: AdmissionRequestInfo = { operation: 'CREATE', kind, namespace: ns.name, object }
-    const result = validateAsCreated(req, ns, input.policy, input.inventory.lookup)
+    const result = validateAsCreated(req, ns, input.policy, input.inventory.lookup, now)
     return { kind, name, namespace: ns.name, allowed: result.allowed, violations: result.violations, warnings: result.warnings }
   })
   if (options.output === 'json') {

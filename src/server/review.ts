@@ -1,7 +1,7 @@
 // One admission decision: which requests the webhook judges at all, the pipeline call, and how
 // each webhook fails (mutate fails open: allow unpatched; validate fails closed: deny).
 import type { Logger } from 'pino'
-import { formatDenial, formatWarning, isStoreNamespace, mutate, validate } from '../pipeline/index.js'
+import { formatDenial, formatWarnings, isStoreNamespace, mutate, validate } from '../pipeline/index.js'
 import type { NamespaceInfo, RuleId } from '../pipeline/types.js'
 import type { Policy } from '../policy/index.js'
 import type { ClusterView } from '../cluster/types.js'
@@ -98,9 +98,9 @@ async function review(webhook: Webhook, parsed: ParsedReview, ctx: ReviewContext
       }
       return mutation(uid, encoded, tenant)
     }
-    const result = validate(info, ns, policy, ctx.cluster)
+    const result = validate(info, ns, policy, ctx.cluster, new Date())
     const response: AdmissionResponse = { uid, allowed: result.allowed }
-    if (result.warnings.length > 0) response.warnings = result.warnings.map(formatWarning)
+    if (result.warnings.length > 0) response.warnings = formatWarnings(result.warnings)
     if (!result.allowed) response.status = { code: 403, message: formatDenial(result.violations) }
     const rules = [...result.violations, ...result.warnings].map((v) => v.rule)
     const decision: Decision = !result.allowed ? 'deny' : result.warnings.length > 0 ? 'warn' : 'allow'
