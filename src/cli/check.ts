@@ -22,6 +22,22 @@ function relative(v: Violation, kind: string, name: string): Violation {
   return v.path.startsWith(prefix) ? { ...v, path: v.path.slice(prefix.length) } : v
 }
 
+/** Text: a line per violation (an excepted one names its exception); json: `{"results": [...]}`. */
+export function printResults(results: CheckResult[], output: string | undefined, io: CliIO): void {
+  if (output === 'json') {
+    io.stdout(`${JSON.stringify({ results }, null, 2)}\n`)
+    return
+  }
+  const line = (verdict: string, r: CheckResult, v: Violation): string => {
+    const excepted = v.exception ? ` (excepted until ${v.exception.expires}: ${v.exception.reason})` : ''
+    return `${verdict} ${r.kind}/${r.name}: ${v.rule}: ${relative(v, r.kind, r.name).path}: ${v.message}${excepted}\n`
+  }
+  for (const r of results) {
+    for (const v of r.violations) io.stdout(line('DENY', r, v))
+    for (const v of r.warnings) io.stdout(line('WARN', r, v))
+  }
+}
+
 export async function check(options: InputOptions & { output?: string | undefined }, io: CliIO): Promise<number> {
   const input = await loadInput(options, io)
   const note = noteOutsideStores(io, input)
@@ -35,16 +51,7 @@ export async function check(options: InputOptions & { output?: string | undefine
     const result = validateAsCreated(req, ns, input.policy, input.inventory.lookup, now)
     return { kind, name, namespace: ns.name, allowed: result.allowed, violations: result.violations, warnings: result.warnings }
   })
-  if (options.output === 'json') {
-    io.stdout(`${JSON.stringify({ results }, null, 2)}\n`)
-  } else {
-    const line = (verdict: string, r: CheckResult, v: Violation): string =>
-      `${verdict} ${r.kind}/${r.name}: ${v.rule}: ${relative(v, r.kind, r.name).path}: ${v.message}\n`
-    for (const r of results) {
-      for (const v of r.violations) io.stdout(line('DENY', r, v))
-      for (const v of r.warnings) io.stdout(line('WARN', r, v))
-    }
-  }
+  printResults(results, options.output, io)
   const denied = results.filter((r) => !r.allowed).length
   io.stderr(`checked ${results.length} object(s): ${denied} denied\n`)
   return denied > 0 ? 1 : 0

@@ -30,7 +30,7 @@ async function readInput(file: string | undefined, io: CliIO): Promise<string> {
   }
 }
 
-async function readPolicy(path: string | undefined): Promise<Policy> {
+export async function readPolicy(path: string | undefined): Promise<Policy> {
   try {
     return path === undefined ? defaultPolicy() : await loadPolicyFile(path)
   } catch (err) {
