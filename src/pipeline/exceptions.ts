@@ -41,6 +41,9 @@ export function exceptionFor(exceptions: readonly PolicyException[], subject: Ex
 export const expiredExceptions = (exceptions: readonly PolicyException[], now: Date): PolicyException[] =>
   exceptions.filter((e) => isExpired(e, now))
 
-/** One line naming an exception, for warnings and logs. */
+/** One line naming an exception, for logs and notes. */
 export const describeException = (e: PolicyException): string =>
   `exception ${e.namespace}/${e.kind}/${e.name} (${e.rules.join(',')}) until ${e.expires}: ${e.reason}`
+
+/** The admission warning naming an exception applied (the namespace is the request's own). */
+export const exceptionWarning = (e: PolicyException): string => `exception ${e.kind}/${e.name} until ${e.expires}: ${e.reason}`

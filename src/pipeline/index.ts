@@ -2,7 +2,7 @@
 import type { V1Pod } from '@kubernetes/client-node'
 import type { Operation } from 'fast-json-patch'
 import type { Policy } from '../policy/policy.js'
-import { describeException, exceptionFor, type ExceptionSubject } from './exceptions.js'
+import { exceptionFor, exceptionWarning, type ExceptionSubject } from './exceptions.js'
 import { SHARED_LABEL, TENANT_LABEL } from './labels.js'
 import { MUTATIONS, type MutationContext } from './mutations/index.js'
 import { PatchDraft, cloneJson } from './patch.js'
@@ -171,5 +171,5 @@ function warningLine(text: string): string {
 /** The AdmissionResponse warnings: one per violation, then one naming each exception applied. */
 export function formatWarnings(warnings: Violation[]): string[] {
   const exceptions = new Set(warnings.flatMap((v) => (v.exception ? [v.exception] : [])))
-  return [...warnings.map(formatWarning), ...[...exceptions].map((e) => warningLine(describeException(e)))]
+  return [...warnings.map(formatWarning), ...[...exceptions].map((e) => warningLine(exceptionWarning(e)))]
 }

@@ -37,7 +37,7 @@ export function startBackgroundAudit(o: BackgroundAuditOptions): BackgroundAudit
   const lease = new AuditLease(o.kc, o.namespace, o.identity)
   const log = o.logger.child({ component: 'audit', identity: o.identity })
   let audited: { policy: Policy; at: number } | undefined
-  let holding = false
+  let holding: boolean | undefined
   let running: Promise<void> | undefined
   let stopped = false
   let timer: NodeJS.Timeout | undefined

@@ -44,7 +44,7 @@ t.test('the warning lines name the exception: reason and expiry', async (t) => {
   const r = judgeAsCreated(privilegedPod('legacy-1'), withExceptions(exception({ rules: ['privileged', 'privilege-escalation'] })), NOW)
   const lines = formatWarnings(r.warnings)
   t.equal(lines.length, 3, 'two violations, one exception')
-  t.equal(lines[2], 'exception acme/Pod/legacy-* (privileged,privilege-escalation) until 2026-06-02T00:00:00Z: PLAT-1: vendor image')
+  t.equal(lines[2], 'exception Pod/legacy-* until 2026-06-02T00:00:00Z: PLAT-1: vendor image')
   for (const line of lines) t.ok(line.length <= 120, line)
 })
 
