@@ -13,13 +13,15 @@ const policy = defaultPolicy()
 const ns = (name: string, labels: Record<string, string> = {}): KubernetesObject => ({ metadata: { name, labels } })
 const STORE = { 'store.platform.io/tenant': 'acme' }
 const container = (extra: object = {}) => ({ name: 'app', image: 'registry.example.com/app:1.0', ...extra })
+const hardenedSecurity = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }
+const hardened = container({
+  securityContext: hardenedSecurity,
+  resources: { requests: { cpu: '10m', memory: '10Mi' }, limits: { memory: '10Mi' } },
+})
 const compliantSpec = {
   automountServiceAccountToken: false,
   securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-  containers: [container({
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-    resources: { requests: { cpu: '10m', memory: '10Mi' }, limits: { memory: '10Mi' } },
-  })],
+  containers: [hardened],
 }
 const pod = (name: string, namespace: string, spec: object, extra: object = {}): KubernetesObject =>
   ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, uid: `uid-${name}`, labels: { 'store.platform.io/tenant': 'acme' } }, spec, ...extra }) as KubernetesObject
@@ -74,7 +76,7 @@ t.test('cross-tenant lookups come from the listed PVCs / Secrets / ConfigMaps', 
 
 t.test('reports: a result per object and rule, fail/warn/pass, the denial text, summary counts', async (t) => {
   const warnPolicy: Policy = { ...policy, rules: { ...policy.rules, 'image-tag': 'warn', resources: 'off' } }
-  const spec = { ...compliantSpec, containers: [{ ...compliantSpec.containers[0], image: 'registry.example.com/app:latest', securityContext: { ...compliantSpec.containers[0]?.securityContext, privileged: true } }] }
+  const spec = { ...compliantSpec, containers: [{ ...hardened, image: 'registry.example.com/app:latest', securityContext: { ...hardenedSecurity, privileged: true } }] }
   const result = auditSnapshot(snapshotOf([ns('acme', STORE)], [pod('p', 'acme', spec)], []), warnPolicy, NOW)
   const [report] = policyReports(result, NOW)
   t.equal(report?.metadata.name, 'store-admission')
@@ -91,7 +93,7 @@ t.test('reports: a result per object and rule, fail/warn/pass, the denial text, 
 
 t.test('an excepted denial is a warn result naming the exception', async (t) => {
   const excepting: Policy = { ...policy, exceptions: [{ namespace: 'acme', name: 'p', kind: 'Pod', rules: ['privileged'], expires: '2026-07-01T00:00:00Z', reason: 'PLAT-2' }] }
-  const spec = { ...compliantSpec, containers: [{ ...compliantSpec.containers[0], securityContext: { ...compliantSpec.containers[0]?.securityContext, privileged: true } }] }
+  const spec = { ...compliantSpec, containers: [{ ...hardened, securityContext: { ...hardenedSecurity, privileged: true } }] }
   const snapshot = snapshotOf([ns('acme', STORE)], [pod('p', 'acme', spec)], [])
   const [report] = policyReports(auditSnapshot(snapshot, excepting, NOW), NOW)
   t.match(report?.results.find((r) => r.rule === 'privileged'), { result: 'warn', properties: { exception: 'acme/Pod/p', exceptionExpires: '2026-07-01T00:00:00Z', exceptionReason: 'PLAT-2' } })
