@@ -10,7 +10,7 @@ import { allContainersOf, containerPath, containersOf, isMirrorPod } from './pod
 import { RULES, type PodView } from './rules/index.js'
 import { isPodController, podOfTemplate, templateOf, templatePath } from './templates.js'
 import type {
-  AdmissionRequestInfo, MutationResult, NamespaceInfo, ResourceLookup, ValidationResult, Violation,
+  AdmissionRequestInfo, MutationResult, NamespaceInfo, ResourceLookup, ValidationResult, Violation, Webhook,
 } from './types.js'
 
 export * from './types.js'
@@ -28,6 +28,16 @@ export function isStoreNamespace(ns: NamespaceInfo | undefined, policy: Policy):
   return ns !== undefined && TENANT_LABEL in ns.labels && !policy.excludedNamespaces.includes(ns.name)
 }
 
+/**
+ * Whether a webhook acts on a request at all (the one place that decides): /mutate on Pod CREATEs,
+ * /validate on CREATEs and UPDATEs, both in store namespaces only. The server logs the rest as skipped.
+ */
+export function actsOn(webhook: Webhook, req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy): ns is NamespaceInfo {
+  if (!isStoreNamespace(ns, policy)) return false
+  if (webhook === 'mutate') return req.kind === 'Pod' && req.operation === 'CREATE'
+  return req.operation === 'CREATE' || req.operation === 'UPDATE'
+}
+
 const isShared = (ns: NamespaceInfo): boolean => ns.labels[SHARED_LABEL] === 'true'
 
 /** The pod after every mutation, with the operations that made it; undefined for pods left alone. */
@@ -40,13 +50,13 @@ function runMutations(pod: V1Pod, ns: NamespaceInfo, policy: Policy): PatchDraft
 }
 
 /** The operations that make a pod in `ns` conform; empty when it already does. */
-export function mutatePod(pod: V1Pod, ns: NamespaceInfo, policy: Policy): Operation[] {
+function mutatePod(pod: V1Pod, ns: NamespaceInfo, policy: Policy): Operation[] {
   return runMutations(pod, ns, policy)?.ops ?? []
 }
 
 /** `POST /mutate`: Pods on CREATE in store namespaces. */
 export function mutate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, _lookup: ResourceLookup): MutationResult {
-  if (req.kind !== 'Pod' || req.operation !== 'CREATE' || !isStoreNamespace(ns, policy)) return { patch: [] }
+  if (!actsOn('mutate', req, ns, policy)) return { patch: [] }
   return { patch: mutatePod(req.object, ns, policy) }
 }
 
@@ -112,8 +122,7 @@ function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLo
  * would become, with paths starting at the object.
  */
 export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup, now?: Date): ValidationResult {
-  if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return ALLOW
-  if (!isStoreNamespace(ns, policy) || isExempt(req, policy)) return ALLOW
+  if (!actsOn('validate', req, ns, policy) || isExempt(req, policy)) return ALLOW
   if (req.kind === 'Pod') {
     if (isNodeMirrorPod(req)) return ALLOW
     const excepting = exceptingOf(req, ns, now)

@@ -50,7 +50,8 @@ t.test('a pod from before the namespace was a store, and a Deployment admitted u
   t.match(applied.stderr, /Warning: privileged: Deployment\/warned: spec\.template\.spec\.containers\[app\]\.securityContext\.privileged: must not be true/)
 
   setRule('deny')
-  t.equal(dryRun({ ...deployment, metadata: { name: 'warned-again', namespace: NS } }).code === 0, false, 'the same Deployment is now refused')
+  await waitFor('the same Deployment refused once the webhook reloads the policy', () =>
+    dryRun({ ...deployment, metadata: { name: 'warned-again', namespace: NS } }).code !== 0)
 
   const cli = auditCli('-n', NS, '-o', 'json')
   t.equal(cli.code, 1, `audit exits 1 when something violates:\n${cli.stderr}`)

@@ -23,7 +23,7 @@ export function storefrontPlan(pod: V1Pod): StorefrontPlan | undefined {
 }
 
 /** Appends the `wanted` mounts whose path the container (at `at`) does not mount yet. */
-export function addMissingMounts(draft: PatchDraft<V1Pod>, container: V1Container, at: string, wanted: V1VolumeMount[]): void {
+function addMissingMounts(draft: PatchDraft<V1Pod>, container: V1Container, at: string, wanted: V1VolumeMount[]): void {
   const taken = new Set((container.volumeMounts ?? []).map((m) => m.mountPath))
   draft.append(container, at, 'volumeMounts', wanted.filter((m) => !taken.has(m.mountPath)))
 }

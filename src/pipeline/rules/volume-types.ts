@@ -1,7 +1,7 @@
 import type { Rule } from './rule.js'
 
 // Pod Security "restricted": the only volume sources allowed.
-export const ALLOWED_VOLUME_TYPES = new Set([
+const ALLOWED_VOLUME_TYPES = new Set([
   'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret',
 ])
 
