@@ -6,15 +6,15 @@ import { auditSnapshot, type AuditResult } from '../audit/judge.js'
 import { policyReports } from '../audit/report.js'
 import { readSnapshot } from '../audit/snapshot.js'
 import { describeException, isStoreNamespace } from '../pipeline/index.js'
-import { type CheckResult, printResults } from './check.js'
+import { FORMATS, type FormatName, type JudgedObject } from './formats/index.js'
+import { readPolicy } from './input.js'
 import { UsageError, type CliIO } from './io.js'
-import { readPolicy } from './judge.js'
 
 export interface AuditOptions {
   kubeconfig?: string | undefined
   namespace?: string | undefined
   policy?: string | undefined
-  output?: string | undefined
+  output: FormatName | 'policyreport'
 }
 
 const PROGRESS_AFTER_MS = 1000
@@ -37,7 +37,7 @@ function progress(io: CliIO): { report(kind: string, total: number): void; done(
   }
 }
 
-const asCheckResults = (audit: AuditResult): CheckResult[] =>
+const judged = (audit: AuditResult): JudgedObject[] =>
   audit.objects.map(({ kind, name, namespace, allowed, violations, warnings }) => ({ kind, name, namespace, allowed, violations, warnings }))
 
 export async function auditCommand(options: AuditOptions, io: CliIO): Promise<number> {
@@ -62,7 +62,7 @@ export async function auditCommand(options: AuditOptions, io: CliIO): Promise<nu
   if (options.output === 'policyreport') {
     io.stdout(policyReports(audit, now).map((r) => stringify(r)).join('---\n'))
   } else {
-    printResults(asCheckResults(audit), options.output, io)
+    io.stdout(FORMATS[options.output](judged(audit)))
   }
   const denied = audit.objects.filter((o) => !o.allowed).length
   io.stderr(`audited ${audit.objects.length} object(s) in ${audit.storeNamespaces.length} store namespace(s): ${denied} violating\n`)
