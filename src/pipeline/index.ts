@@ -179,6 +179,6 @@ function warningLine(text: string): string {
 
 /** The AdmissionResponse warnings: one per violation, then one naming each exception applied. */
 export function formatWarnings(warnings: Violation[]): string[] {
-  const exceptions = new Set(warnings.flatMap((v) => (v.exception ? [v.exception] : [])))
-  return [...warnings.map(formatWarning), ...[...exceptions].map((e) => warningLine(exceptionWarning(e)))]
+  const named = new Set(warnings.flatMap((v) => (v.exception ? [warningLine(exceptionWarning(v.exception))] : [])))
+  return [...warnings.map(formatWarning), ...named]
 }
