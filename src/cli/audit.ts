@@ -51,7 +51,12 @@ export async function auditCommand(options: AuditOptions, io: CliIO): Promise<nu
   }
   const shown = progress(io)
   let read = 0
-  const snapshot = await readSnapshot(kc, { namespace: options.namespace, onProgress: (kind, total) => { read = total; shown.report(kind, total) } })
+  let snapshot
+  try {
+    snapshot = await readSnapshot(kc, { namespace: options.namespace, onProgress: (kind, total) => { read = total; shown.report(kind, total) } })
+  } catch (err) {
+    throw new UsageError(`cannot read the cluster (${kc.getCurrentCluster()?.server ?? 'no server'}): ${err instanceof Error ? err.message : String(err)}`)
+  }
   shown.done(read)
   const now = new Date()
   const audit = auditSnapshot(snapshot, policy, now)
