@@ -62,6 +62,7 @@ const collection = (l: Listed, namespace: string | undefined): string =>
 /** Reads a snapshot from the API server: one paginated list per kind. */
 export async function readSnapshot(kc: KubeConfig, o: SnapshotOptions = {}): Promise<ClusterSnapshot> {
   let total = 0
+  const signal = o.signal ? { signal: o.signal } : {}
   const list = async (l: Listed, accept?: string): Promise<KubernetesObject[]> => {
     const before = total
     const items = await listAll(kc, collection(l, o.namespace), {
@@ -72,7 +73,6 @@ export async function readSnapshot(kc: KubeConfig, o: SnapshotOptions = {}): Pro
     // Items of a list carry no kind or apiVersion.
     return items.map((item) => ({ ...item, kind: l.kind, apiVersion: l.apiVersion }))
   }
-  const signal = o.signal ? { signal: o.signal } : {}
   const namespaces = o.namespace
     ? [await requestJson<KubernetesObject>(kc, `/api/v1/namespaces/${encodeURIComponent(o.namespace)}`, { accept: METADATA_OBJECT, signal: o.signal })]
     : await listAll(kc, '/api/v1/namespaces', { accept: METADATA_ONLY, ...signal })
