@@ -39,6 +39,7 @@ export function startBackgroundAudit(o: BackgroundAuditOptions): BackgroundAudit
   let audited: { policy: Policy; at: number } | undefined
   let holding: boolean | undefined
   let running: Promise<void> | undefined
+  let ticking: Promise<void> | undefined
   let stopped = false
   let timer: NodeJS.Timeout | undefined
   const aborts = new AbortController()
@@ -82,16 +83,18 @@ export function startBackgroundAudit(o: BackgroundAuditOptions): BackgroundAudit
     } catch (err) {
       if (!stopped) log.warn({ error: err instanceof Error ? err.message : String(err) }, 'audit lease not renewed; retrying')
     } finally {
-      if (!stopped) timer = setTimeout(() => void tick(), TICK_MS)
+      if (!stopped) timer = setTimeout(() => { ticking = tick() }, TICK_MS)
     }
   }
-  void tick()
+  ticking = tick()
 
   return {
     stop: async () => {
       stopped = true
       clearTimeout(timer)
       aborts.abort()
+      // A renewal in flight must land before the release, or it would take the lease back.
+      await ticking
       await running
       try {
         await lease.release()
