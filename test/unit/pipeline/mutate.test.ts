@@ -49,7 +49,13 @@ t.test('label keys are JSON-pointer escaped; missing objects are added whole fir
   t.ok(patch.some((op) => op.path === '/metadata/annotations/store.platform.io~1mutated-by' && op.op === 'add' && op.value === `store-admission/${VERSION}`))
   const bare = patchOf(fixturePod('worker-bare'))
   t.same(bare[0], { op: 'add', path: '/metadata/labels', value: { 'store.platform.io/tenant': 'acme', 'app.kubernetes.io/part-of': 'store-platform' } })
-  t.same(bare[1], { op: 'add', path: '/metadata/annotations', value: { 'store.platform.io/mutated-by': `store-admission/${VERSION}` } })
+  t.same(bare.at(-1), { op: 'add', path: '/metadata/annotations', value: { 'store.platform.io/mutated-by': `store-admission/${VERSION}` } }, 'stamped last')
+})
+
+t.test('a pod that needs nothing but the stamp gets an empty patch', async (t) => {
+  const once = mutated(fixturePod('storefront'))
+  delete once.metadata!.annotations!['store.platform.io/mutated-by']
+  t.same(patchOf(once), [], 'no annotation alone: the API server skips its patch path')
 })
 
 t.test('arrays are never replaced: another mutator\'s container, sidecar and volume survive', async (t) => {
