@@ -105,7 +105,7 @@ async function readText(file: string): Promise<string> {
   }
 }
 
-async function readPolicy(path: string | undefined): Promise<Policy> {
+export async function readPolicy(path: string | undefined): Promise<Policy> {
   try {
     return path === undefined ? defaultPolicy() : await loadPolicyFile(path)
   } catch (err) {

@@ -69,6 +69,7 @@ export function placement(input: Input, defaultNamespace: string, io: CliIO): (o
 /** Every Pod and pod controller of the input with the pipeline's verdict. */
 export function judgeAll(input: Input, defaultNamespace: string, io: CliIO): JudgedObject[] {
   const placeOf = placement(input, defaultNamespace, io)
+  const now = new Date()
   return input.objects.filter((o) => isJudged(o.object)).map((item: InputObject): JudgedObject => {
     const { object } = item
     const kind = object.kind ?? ''
@@ -76,7 +77,7 @@ export function judgeAll(input: Input, defaultNamespace: string, io: CliIO): Jud
     const namespace = place?.ns.name ?? (object.metadata?.namespace || defaultNamespace)
     const base = { kind, name: objectName(object), namespace, ...(item.location ? { location: item.location } : {}) }
     if (!place) return { ...base, allowed: true, violations: [], warnings: [] }
-    const result = validateAsCreated({ operation: 'CREATE', kind, namespace, object }, place.ns, place.policy, input.lookup)
+    const result = validateAsCreated({ operation: 'CREATE', kind, namespace, object }, place.ns, place.policy, input.lookup, now)
     return { ...base, allowed: result.allowed, violations: result.violations, warnings: result.warnings }
   })
 }

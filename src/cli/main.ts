@@ -1,4 +1,4 @@
-// store-admission CLI: check | mutate | serve | help | --version. Exit codes: 0 ok, 1 denied, 2 unusable input.
+// store-admission CLI: check | mutate | audit | serve | help | --version. Exit codes: 0 ok, 1 denied, 2 unusable input.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { RULES } from '../pipeline/index.js'
 import { VERSION } from '../version.js'
@@ -30,6 +30,7 @@ usage: store-admission <command> [options]
 commands:
   check    judge Pods and pod controllers in YAML as the pods they would become
   mutate   print the input with Pods and pod templates as the webhook would mutate them
+  audit    judge what runs in a live cluster (Pods as stored, controllers' templates)
   serve    run the HTTPS admission webhook (store-admission serve --help)
   help     this help
 
@@ -65,6 +66,27 @@ exit status: 0 nothing denied, 1 something denied, 2 unusable input or nothing t
 rules:
 ${RULES.map((r) => `  ${r.id.padEnd(24)}${r.summary}`).join('\n')}
 `,
+  audit: `usage: store-admission audit [--kubeconfig F] [-n NS] [--policy F] [-o FORMAT]
+
+Judges what runs in the store namespaces of a live cluster, as the webhook would: Pods as stored,
+by every rule (CREATE semantics: what runs is what was stored, so a pod admitted before a policy
+change, or before its namespace became a store namespace, is judged now); Deployments,
+StatefulSets, DaemonSets, CronJobs, and ReplicaSets and Jobs no listed Deployment or CronJob
+controls, as the pod their template becomes. Pods that have ended (Succeeded, Failed) are skipped.
+The policy's exceptions apply; expired ones are ignored and noted on stderr.
+Reads one paginated list per kind (Namespaces, PVCs, Secrets and ConfigMaps as metadata only);
+progress goes to stderr when that takes over a second.
+
+options:
+      --kubeconfig F          kubeconfig (default: $KUBECONFIG, ~/.kube/config, or in-cluster)
+  -n, --namespace NS          only this namespace (default: every namespace)
+      --policy FILE           policy YAML (default: the built-in default policy)
+  -o, --output FORMAT         any format of check (${Object.keys(FORMATS).join(', ')}), or policyreport:
+                              the PolicyReports (wgpolicyk8s.io/v1alpha2) the server's audit would write
+  -h, --help                  this help
+
+exit status: 0 nothing violates, 1 something violates (would be denied now), 2 unusable input
+`,
   mutate: `usage: store-admission mutate -f FILE|DIR|- [-f ...] [--namespace-labels k=v,...]
 
 Prints every input object as multi-document YAML: Pods as the mutating webhook leaves them, pod
@@ -91,6 +113,14 @@ const CHECK_OPTIONS = {
   output: { type: 'string', short: 'o', default: 'text' },
   'source-root': { type: 'string' },
   'allow-empty': { type: 'boolean' },
+} as const
+
+const AUDIT_OPTIONS = {
+  kubeconfig: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  policy: { type: 'string' },
+  output: { type: 'string', short: 'o', default: 'text' },
+  help: { type: 'boolean', short: 'h' },
 } as const
 
 function parse<const T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, command: string) {
@@ -120,6 +150,16 @@ async function run(command: string | undefined, args: string[], io: CliIO): Prom
       const values = parse(args, INPUT_OPTIONS, 'mutate')
       if (values.help) { io.stdout(HELP.mutate); return 0 }
       return mutateCommand(values, io)
+    }
+    case 'audit': {
+      const values = parse(args, AUDIT_OPTIONS, 'audit')
+      if (values.help) { io.stdout(HELP.audit); return 0 }
+      const output = values.output
+      if (output !== 'policyreport' && !isFormatName(output)) {
+        throw new UsageError(`audit: -o must be one of ${[...Object.keys(FORMATS), 'policyreport'].join(', ')}, not "${output}"`)
+      }
+      const { auditCommand } = await import('./audit.js') // client-node only when a cluster is read
+      return auditCommand({ ...values, output }, io)
     }
     case 'serve': {
       // Loaded only when serving, so check/mutate stay light.

@@ -30,5 +30,6 @@ export function relativePath(v: Violation, r: JudgedObject): string {
   return v.path.startsWith(prefix) ? v.path.slice(prefix.length) : v.path
 }
 
-/** `<rule>: <path>: <reason>` with the path relative to the object. */
-export const describe = (v: Violation, r: JudgedObject): string => `${v.rule}: ${relativePath(v, r)}: ${v.message}`
+/** `<rule>: <path>: <reason>` with the path relative to the object, and the exception letting it through. */
+export const describe = (v: Violation, r: JudgedObject): string =>
+  `${v.rule}: ${relativePath(v, r)}: ${v.message}${v.exception ? ` (excepted until ${v.exception.expires}: ${v.exception.reason})` : ''}`
