@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { parseDuration } from '../../../src/server/serve-command.js'
-import { run } from './run.js'
+import { run } from './fixtures/run.js'
 
 t.test('audit --help documents the flags and formats', async (t) => {
   const { code, out } = await run(['audit', '--help'])
