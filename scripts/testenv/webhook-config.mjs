@@ -3,7 +3,7 @@
 // local control plane: same names, rules, selectors and failure policies; only clientConfig changes
 // from the in-cluster Service to a URL on 127.0.0.1 (the Service's path kept), with the given CA.
 // Usage: node webhook-config.mjs --url https://127.0.0.1:PORT [--ca-file ca.crt] [--rbac]
-//   --rbac also prints the Namespace, ServiceAccount, ClusterRole and ClusterRoleBinding, so the
+//   --rbac also prints the Namespace, ServiceAccount, (Cluster)Role and (Cluster)RoleBinding, so the
 //   webhook running outside the cluster with the service account's identity gets exactly that RBAC.
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -29,7 +29,7 @@ for (const doc of docs) {
       w.clientConfig = { url: `${base}${path}`, ...(caBundle ? { caBundle } : {}) }
     }
     out.push(doc)
-  } else if (values.rbac && ['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding'].includes(doc.kind)) {
+  } else if (values.rbac && ['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(doc.kind)) {
     out.push(doc)
   }
 }
