@@ -184,7 +184,7 @@ export function generator(seed: number): (i: number) => FuzzCase {
       const body = JSON.stringify(review(pod()).review)
       const method = pick(['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'POST'])
       const type = pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/yaml', 'application/json', ''])
-      return { name: `${method} ${type || '(none)'}`, method, path: pick(['/mutate', '/validate', '/readyz', '/metrics', '/nope', '/mutate?x=1', '//validate']), headers: type ? { 'content-type': type } : {}, body: method === 'GET' || method === 'HEAD' ? undefined : body, expect: { kind: 'no-5xx' } }
+      return { name: `${method} ${type || '(none)'}`, method, path: pick(['/mutate', '/validate', '/readyz', '/metrics', '/nope', '/mutate?x=1', '//validate']), headers: type ? { 'content-type': type } : ({} as Record<string, string>), body: method === 'GET' || method === 'HEAD' ? undefined : body, expect: { kind: 'no-5xx' } }
     },
     // A slow body: a review trickled in pieces; still answered.
     () => {
