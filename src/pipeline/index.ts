@@ -9,7 +9,7 @@ import { allContainersOf, containerPath, containersOf, isMirrorPod } from './pod
 import { RULES, type PodView } from './rules/index.js'
 import { isPodController, podOfTemplate, templateOf, templatePath } from './templates.js'
 import type {
-  AdmissionRequestInfo, MutationResult, NamespaceInfo, ResourceLookup, ValidationResult, Violation,
+  AdmissionRequestInfo, MutationResult, NamespaceInfo, ResourceLookup, ValidationResult, Violation, Webhook,
 } from './types.js'
 
 export * from './types.js'
@@ -24,6 +24,16 @@ const EPHEMERAL_CONTAINERS = 'ephemeralcontainers'
 /** A namespace the webhooks act in: tenant label present, not excluded by the policy. */
 export function isStoreNamespace(ns: NamespaceInfo | undefined, policy: Policy): ns is NamespaceInfo {
   return ns !== undefined && TENANT_LABEL in ns.labels && !policy.excludedNamespaces.includes(ns.name)
+}
+
+/**
+ * Whether a webhook acts on a request at all (the one place that decides): /mutate on Pod CREATEs,
+ * /validate on CREATEs and UPDATEs, both in store namespaces only. The server logs the rest as skipped.
+ */
+export function actsOn(webhook: Webhook, req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy): ns is NamespaceInfo {
+  if (!isStoreNamespace(ns, policy)) return false
+  if (webhook === 'mutate') return req.kind === 'Pod' && req.operation === 'CREATE'
+  return req.operation === 'CREATE' || req.operation === 'UPDATE'
 }
 
 const isShared = (ns: NamespaceInfo): boolean => ns.labels[SHARED_LABEL] === 'true'
@@ -44,7 +54,7 @@ export function mutatePod(pod: V1Pod, ns: NamespaceInfo, policy: Policy): Operat
 
 /** `POST /mutate`: Pods on CREATE in store namespaces. */
 export function mutate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, _lookup: ResourceLookup): MutationResult {
-  if (req.kind !== 'Pod' || req.operation !== 'CREATE' || !isStoreNamespace(ns, policy)) return { patch: [] }
+  if (!actsOn('mutate', req, ns, policy)) return { patch: [] }
   return { patch: mutatePod(req.object, ns, policy) }
 }
 
@@ -95,8 +105,7 @@ function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLo
  * would become, with paths starting at the object.
  */
 export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup): ValidationResult {
-  if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return ALLOW
-  if (!isStoreNamespace(ns, policy) || isExempt(req, policy)) return ALLOW
+  if (!actsOn('validate', req, ns, policy) || isExempt(req, policy)) return ALLOW
   if (req.kind === 'Pod') {
     if (isNodeMirrorPod(req)) return ALLOW
     if (req.operation === 'UPDATE' && req.subResource === EPHEMERAL_CONTAINERS) return judgeAddedDebugContainers(req, ns, policy, lookup)

@@ -31,6 +31,9 @@ export const RULE_IDS = [
 ] as const
 export type RuleId = (typeof RULE_IDS)[number]
 
+/** The two admission webhooks: `POST /mutate` and `POST /validate`. */
+export type Webhook = 'mutate' | 'validate'
+
 export type Enforcement = 'deny' | 'warn' | 'off'
 
 /** The labels of a namespace as the pipeline sees them (from the cluster cache, a file, or CLI input). */
