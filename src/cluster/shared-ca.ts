@@ -20,7 +20,9 @@ export interface SharedCaOptions {
 }
 
 export interface SharedCa {
-  /** The certificate served now (from the first round, which start() awaits). */
+  /** Settles after the first round, whatever its outcome. */
+  firstRound: Promise<void>
+  /** The certificate served now (undefined until a round succeeded). */
   serving(): TlsMaterial | undefined
   /** True once every caBundle read back trusts the certificate served. */
   ready(): boolean
@@ -39,7 +41,7 @@ export function servingDue(serving: TlsMaterial | undefined, state: CaState, cur
   return currentTrusted || state.previous === undefined || !signedBy(cert, state.previous)
 }
 
-export async function startSharedCa(kc: KubeConfig, o: SharedCaOptions): Promise<SharedCa> {
+export function startSharedCa(kc: KubeConfig, o: SharedCaOptions): SharedCa {
   const core = kc.makeApiClient(CoreV1Api)
   let serving: TlsMaterial | undefined
   let ready = false
@@ -78,8 +80,8 @@ export async function startSharedCa(kc: KubeConfig, o: SharedCaOptions): Promise
       timer.unref()
     }
   }
-  await loop()
   return {
+    firstRound: loop(),
     serving: () => serving,
     ready: () => ready,
     stop: () => {

@@ -3,6 +3,8 @@
 import { fixtureJson } from '../unit/server/fixtures/harness.js'
 
 export type Expect =
+  /** A body with a `__proto__` (or constructor.prototype) key or nested deeper than 64: refused with 400. */
+  | { kind: 'refused' }
   /** A well-formed review: 200 with response.uid; a patch, if any, applies to the object. */
   | { kind: 'answer'; uid: string; object: unknown; webhook: 'mutate' | 'validate' }
   /** A well-formed review of a pod that breaks a deny rule: 200, allowed false. */
@@ -53,6 +55,19 @@ const VIOLATIONS: ((pod: { [k: string]: Json }) => void)[] = [
   (p) => { container(p).securityContext = { capabilities: { add: ['SYS_ADMIN'] } } },
   (p) => { container(p).image = 'ghcr.io/example/app:latest' },
 ]
+
+/** Nesting depth of a JSON value (objects and arrays count one level each). */
+function depthOf(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0
+  const children: unknown[] = Array.isArray(value) ? value : Object.values(value)
+  return 1 + children.reduce<number>((max, child) => Math.max(max, depthOf(child)), 0)
+}
+
+/** What the server must do with a well-formed review, unless a prototype key or nesting past 64 levels makes it refuse it. */
+function unlessProto(body: string, expect: Expect): Expect {
+  const refused = body.includes('"__proto__"') || /"constructor":\{[^{}]*"prototype"/.test(body) || depthOf(JSON.parse(body)) > 64
+  return refused ? { kind: 'refused' } : expect
+}
 
 function spec(pod: { [k: string]: Json }): { [k: string]: Json } {
   return pod.spec as { [k: string]: Json }
@@ -127,16 +142,19 @@ export function generator(seed: number): (i: number) => FuzzCase {
     () => {
       const webhook = chance(0.5) ? 'mutate' : 'validate'
       const object = chance(0.7) ? oddPod() : anyValue()
-      const { uid, review: r } = review(object, { operation: pick(OPERATIONS), kind: pick(KINDS), namespace: pick(NAMESPACES) })
-      const malformedObject = (object === null || typeof object !== 'object' || Array.isArray(object)) && ['CREATE', 'UPDATE'].includes((r.request as { operation: string }).operation)
-      return { name: 'odd review', method: 'POST', path: `/${webhook}`, headers: json, body: JSON.stringify(r), expect: malformedObject ? { kind: 'no-5xx' } : { kind: 'answer', uid, object, webhook } }
+      const { uid, review: r } = review(object, { operation: pick(OPERATIONS), kind: pick(KINDS), namespace: chance(0.5) ? 'acme' : pick(NAMESPACES) })
+      const notObject = object !== null && (typeof object !== 'object' || Array.isArray(object))
+      const malformedObject = notObject || (object === null && ['CREATE', 'UPDATE'].includes((r.request as { operation: string }).operation))
+      const body = JSON.stringify(r)
+      return { name: 'odd review', method: 'POST', path: `/${webhook}`, headers: json, body, expect: malformedObject ? { kind: 'no-5xx' } : unlessProto(body, { kind: 'answer', uid, object, webhook }) }
     },
     // A pod that breaks a deny rule: /validate denies it, whatever else it carries.
     () => {
       const p = oddPod(false)
       pick(VIOLATIONS)(p)
       const { uid, review: r } = review(p)
-      return { name: 'must-deny pod', method: 'POST', path: '/validate', headers: json, body: JSON.stringify(r), expect: { kind: 'deny', uid, webhook: 'validate' } }
+      const body = JSON.stringify(r)
+      return { name: 'must-deny pod', method: 'POST', path: '/validate', headers: json, body, expect: unlessProto(body, { kind: 'deny', uid, webhook: 'validate' }) }
     },
     // Wrong types or deep nesting at each field of the review.
     () => {
@@ -149,7 +167,7 @@ export function generator(seed: number): (i: number) => FuzzCase {
       else if (field.startsWith('request.')) req[field.slice(8)] = value
       else r[field] = value
       const text = JSON.stringify(r)
-      const body = deep ? text.replace(JSON.stringify(DEEP), deepText(int(50_000) + 100)) : text
+      const body = deep ? text.replace(JSON.stringify(DEEP), deepText(pick([70, 1000, 50_000]))) : text
       return { name: `${deep ? 'deep' : 'bad'} ${field}`, method: 'POST', path: pick(['/mutate', '/validate']), headers: json, body, expect: { kind: 'no-5xx' } }
     },
     // Raw text: truncated reviews, deep nesting, duplicate keys, prototype keys, unicode, garbage.
@@ -157,9 +175,9 @@ export function generator(seed: number): (i: number) => FuzzCase {
       const text = JSON.stringify(review(pod()).review)
       const raw = pick([
         () => text.slice(0, int(text.length)),
-        () => deepText(int(200_000) + 1),
-        () => `{"apiVersion":${deepText(int(50_000) + 1)},"kind":"AdmissionReview"}`,
-        () => text.replace('"operation":"CREATE"', `"operation":${deepText(int(50_000) + 1)}`),
+        () => deepText(pick([65, 1000, 10_000, 200_000])),
+        () => `{"apiVersion":${deepText(pick([65, 1000, 50_000]))},"kind":"AdmissionReview"}`,
+        () => text.replace('"operation":"CREATE"', `"operation":${deepText(pick([65, 1000, 50_000]))}`),
         () => text.replace('"uid":', '"uid":"dup","uid":'),
         () => text.replace('{"apiVersion"', '{"__proto__":{"allowed":true},"constructor":{"prototype":{}},"apiVersion"'),
         () => text.replace('"request":{', '"request":{"__proto__":{"uid":"p","operation":"CREATE"},'),
