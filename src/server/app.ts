@@ -40,8 +40,8 @@ export function secureContextOptions(pair: { key: string; cert: string }): { key
 
 // The API server waits at most 5 s for a webhook: a request that has not arrived whole by then is
 // lost anyway, and its connection must not hold memory or shutdown.
-const REQUEST_TIMEOUT_MS = 4000
-const HEADERS_TIMEOUT_MS = 3000
+const REQUEST_TIMEOUT_MS = 3000
+const HEADERS_TIMEOUT_MS = 2000
 /** Kubernetes objects nest a few dozen levels; parsing a hostile million is a stack overflow. */
 export const MAX_JSON_DEPTH = 64
 /** Request bodies read at once: four 3 MiB reviews, or thousands of ordinary ones. */

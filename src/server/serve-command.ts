@@ -42,7 +42,7 @@ Flags:
   --log-level LEVEL         pino level: debug, info, warn, error (default info)
   -h, --help                show this help
 
-A request must arrive whole within 4 s (headers within 3 s), under the API server's 5 s webhook
+A request must arrive whole within 3 s (headers within 2 s), under the API server's 5 s webhook
 timeout; bodies in flight share a 12 MiB budget (more wait, unread), and a body nested deeper
 than 64 levels gets 400 before it is parsed.
 
