@@ -93,7 +93,7 @@ t.test('two replicas started with no certificates converge on one CA', async (t)
     t.ok(cert.checkIssued(current) && cert.verify(current.publicKey), `replica ${name} serves a certificate of the Secret's CA`)
   }
   for (const bundle of bundles()) t.ok(bundle.some((c) => c.fingerprint256 === current.fingerprint256), 'every caBundle holds the shared CA')
-  t.equal(bundles().length, 3, 'both configurations (mutate, validate pods + validate controllers) were read')
+  t.ok(bundles().length >= 2, 'the webhooks of both configurations were read')
 })
 
 t.test('replicas racing to create the Secret end with one CA (optimistic concurrency, real API server)', async (t) => {
