@@ -12,13 +12,6 @@ export interface ClusterView extends ResourceLookup {
 
 export const REFERENCED_KINDS: readonly ReferencedKind[] = ['PersistentVolumeClaim', 'Secret', 'ConfigMap']
 
-/** The only fields kept of any cached object: Secrets' data never stays in memory. */
-export interface ObjectMeta {
-  name: string
-  namespace: string
-  labels: Record<string, string>
-}
-
 export function metaKey(namespace: string, name: string): string {
   return `${namespace}/${name}`
 }

@@ -49,8 +49,6 @@ export interface ResourceLookup {
   labelsOf(kind: ReferencedKind, namespace: string, name: string): Record<string, string> | undefined
 }
 
-export type Operation6902 = Operation
-
 export interface AdmissionRequestInfo {
   operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT'
   /** Kind of `object` (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ...). */
@@ -75,7 +73,7 @@ export interface Violation {
 
 export interface MutationResult {
   /** Minimal RFC 6902 operations against the submitted object; empty when nothing changes. */
-  patch: Operation6902[]
+  patch: Operation[]
 }
 
 export interface ValidationResult {
