@@ -70,7 +70,7 @@ export function buildApp(opts: AppOptions): App {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8')
     if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return done(new BadBody(`request body nests deeper than ${MAX_JSON_DEPTH} levels; not an AdmissionReview`), undefined)
-    parseJson(request, text, done)
+    void parseJson(request, text, done)
   })
 
   const budget = new ByteBudget(BODY_BUDGET_BYTES)

@@ -77,10 +77,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     let caReady = (): boolean => true
     let tls: ServingTls
     // The shared CA swaps certificates in once the app exists; before that the first one is kept.
-    let app: App | undefined
+    const started: { app?: App } = {}
     const serve = (pair: { key: string; cert: string }): void => {
       metrics.certExpiry.set(certExpirySeconds(pair.cert))
-      app?.server.setSecureContext(secureContextOptions(pair))
+      started.app?.server.setSecureContext(secureContextOptions(pair))
     }
     if (o.staticNamespaces !== undefined) {
       cluster = loadStaticCluster(o.staticNamespaces)
@@ -113,7 +113,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     if (o.staticNamespaces !== undefined) stops.push(() => cluster.stop())
     metrics.certExpiry.set(certExpirySeconds(tls.cert))
 
-    app = buildApp({
+    const app = buildApp({
       key: tls.key,
       cert: tls.cert,
       bodyLimit: o.bodyLimit,
@@ -127,8 +127,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       ],
       draining: () => shuttingDown,
     })
-    const running = app
-    stops.push(() => closeWithin(running, graceMs))
+    started.app = app
+    stops.push(() => closeWithin(app, graceMs))
     if (o.tlsCert !== undefined && o.tlsKey !== undefined) stops.push(watchTlsFiles(o.tlsCert, o.tlsKey, o.watchIntervalMs, logger, serve))
     await app.listen({ port: o.port, host: o.host })
     const address = app.server.address()
