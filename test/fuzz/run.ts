@@ -84,7 +84,7 @@ async function healthy(port: number, ca: string): Promise<boolean> {
   }
 }
 
-function rssOf(pid: number): number {
+export function rssOf(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
     return m ? Number(m[1]) * 1024 : 0
@@ -125,9 +125,21 @@ function judge(c: FuzzCase, reply: Reply, report: FuzzReport): string | undefine
   return undefined
 }
 
-export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
-  const started = performance.now()
+export interface ServeProcess {
+  pid: number
+  port: number
+  caFile: string
+  exited(): boolean
+  exitCode(): number | null
+  stderr(): string
+  /** SIGTERM, and wait for the exit. */
+  stop(): Promise<void>
+}
+
+/** `store-admission serve` from dist/ on a free port of 127.0.0.1, under the Deployment's heap limit. */
+export async function startServe(): Promise<ServeProcess> {
   const dir = tempDir()
+  const caFile = join(dir, 'ca.crt')
   const port = await freePort()
   const child: ChildProcess = spawn(
     process.execPath,
@@ -140,18 +152,36 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   let exitCode: number | null = null
   let exited = false
   child.on('exit', (code) => { exited = true; exitCode = code })
+  await waitFor('serve to listen', async () => exited || (existsSync(caFile) && (await healthy(port, readFileSync(caFile, 'utf8')))))
+  if (exited) throw new Error(`serve exited at start: ${stderr}`)
+  return {
+    pid: child.pid ?? 0,
+    port,
+    caFile,
+    exited: () => exited,
+    exitCode: () => exitCode,
+    stderr: () => stderr,
+    stop: async () => {
+      if (exited) return
+      child.kill('SIGTERM')
+      await waitFor('serve to exit', () => exited)
+    },
+  }
+}
+
+export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
+  const started = performance.now()
+  const server = await startServe()
   const report: FuzzReport = { sent: 0, byStatus: {}, byName: {}, answered: 0, denied: 0, patchesApplied: 0, failures: [], maxRssBytes: 0, exitCode: null, seconds: 0 }
   try {
-    await waitFor('serve to listen', async () => exited || (existsSync(join(dir, 'ca.crt')) && (await healthy(port, readFileSync(join(dir, 'ca.crt'), 'utf8')))))
-    if (exited) throw new Error(`serve exited at start: ${stderr}`)
-    const ca = readFileSync(join(dir, 'ca.crt'), 'utf8')
-    const pid = child.pid ?? 0
+    const ca = readFileSync(server.caFile, 'utf8')
+    const { pid, port } = server
     const sampler = setInterval(() => { report.maxRssBytes = Math.max(report.maxRssBytes, rssOf(pid)) }, 100)
     const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency })
     const next = generator(o.seed)
     let index = 0
     const worker = async (): Promise<void> => {
-      while (index < o.cases && !exited) {
+      while (index < o.cases && !server.exited()) {
         const i = index++
         const c = next(i)
         report.sent++
@@ -174,14 +204,11 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
     agent.destroy()
     clearInterval(sampler)
     report.maxRssBytes = Math.max(report.maxRssBytes, rssOf(pid))
-    if (exited) report.failures.push(`serve exited with ${String(exitCode)}: ${stderr.slice(-500)}`)
+    if (server.exited()) report.failures.push(`serve exited with ${String(server.exitCode())}: ${server.stderr().slice(-500)}`)
     if (report.maxRssBytes > o.rssLimitBytes) report.failures.push(`RSS ${report.maxRssBytes} over the limit ${o.rssLimitBytes}`)
   } finally {
-    if (!exited) {
-      child.kill('SIGTERM')
-      await waitFor('serve to exit', () => exited)
-    }
-    report.exitCode = exitCode
+    await server.stop()
+    report.exitCode = server.exitCode()
     report.seconds = (performance.now() - started) / 1000
   }
   return report
