@@ -47,6 +47,8 @@ export const MAX_JSON_DEPTH = 64
 /** Request bodies read at once: four 3 MiB reviews, or thousands of ordinary ones. */
 const BODY_BUDGET_BYTES = 12 * 1024 * 1024
 const BODY_BUDGET_WAIT_MS = 2000
+/** Ordinary reviews (a pod is a few KiB) never wait behind large ones. */
+const SMALL_BODY_BYTES = 64 * 1024
 
 export function buildApp(opts: AppOptions): App {
   const { logger, metrics } = opts
@@ -78,6 +80,7 @@ export function buildApp(opts: AppOptions): App {
     if (request.method !== 'POST') return
     const length = Number(request.headers['content-length'])
     const bytes = Number.isSafeInteger(length) && length >= 0 ? Math.min(length, opts.bodyLimit) : opts.bodyLimit
+    if (bytes <= SMALL_BODY_BYTES) return
     try {
       reply.raw.once('close', await budget.acquire(bytes, BODY_BUDGET_WAIT_MS))
     } catch (err) {

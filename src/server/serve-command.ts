@@ -43,7 +43,7 @@ Flags:
   -h, --help                show this help
 
 A request must arrive whole within 3 s (headers within 2 s), under the API server's 5 s webhook
-timeout; bodies in flight share a 12 MiB budget (more wait, unread), and a body nested deeper
+timeout; bodies over 64 KiB in flight share a 12 MiB budget (more wait, unread; 429 after 2 s), and a body nested deeper
 than 64 levels gets 400 before it is parsed.
 
 Logs are JSON lines on stdout, one per review. SIGTERM/SIGINT drain in-flight reviews and exit 0.
