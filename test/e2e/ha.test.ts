@@ -154,7 +154,8 @@ t.test('a CA rotation under load fails no request', async (t) => {
   await Promise.all([0, 1, 2].map(loop))
   const { current, previous } = secretCas()
   t.not(current.fingerprint256, first.fingerprint256, 'the CA was renewed during the load')
-  t.equal(previous?.fingerprint256, first.fingerprint256, 'the old CA is kept as previous while it is valid')
+  // Under a slow machine the 75 s window may hold two renewals: previous is then the second CA.
+  t.ok(previous !== undefined && previous.fingerprint256 !== current.fingerprint256, 'the CA it replaced is kept as previous while it is valid')
   t.ok(sent > 30, `${sent} server dry-runs sent across the rotation`)
   t.same(failures, [], 'every one was answered and mutated')
   const { a, b } = haPorts()
