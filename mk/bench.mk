@@ -12,3 +12,7 @@ bench-deps: ## install wrk, the load generator of `make bench` (skips when prese
 
 bench: build bench-deps ## benchmark /mutate and /validate against a bare fastify HTTPS server (writes bench/RESULTS.md)
 	node bench/run.mjs
+
+.PHONY: fuzz
+fuzz: build ## send 100,000 generated hostile requests to a real serve (FUZZ_CASES, FUZZ_SEED); prints the counts
+	FUZZ_CASES=$${FUZZ_CASES:-100000} npx tap --reporter=tap --timeout=3600 test/fuzz/fuzz.test.ts

@@ -5,8 +5,8 @@
 testenv: helm ## build etcd, kube-apiserver, controller-manager, scheduler, kubectl, kwok into .testenv/bin (cached)
 	@bash scripts/testenv/build.sh
 
-up: build testenv ## start the local control plane + webhook; kubeconfig in .testenv/kubeconfig
-	@bash scripts/testenv/up.sh
+up: build testenv $(if $(filter 1,$(HA)),ha-deps) ## start the local control plane + webhook (HA=1: two replicas behind HAProxy, one shared CA); kubeconfig in .testenv/kubeconfig
+	@HA=$(HA) bash scripts/testenv/up.sh
 
 down: ## stop the local control plane and webhook (no stray processes)
 	@bash scripts/testenv/down.sh

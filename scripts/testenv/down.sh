@@ -16,7 +16,7 @@ else
     done
     wait
   }
-  stop_group webhook provisioner kwok kube-scheduler kube-controller-manager
+  stop_group webhook webhook-a webhook-b haproxy provisioner kwok kube-scheduler kube-controller-manager
   stop_group kube-apiserver
   stop_group etcd
   # anything else recorded (e.g. a webhook started by a test)

@@ -3,7 +3,8 @@
 # kube-scheduler, kwok with two fake nodes, the hostPath provisioner) and the webhook on 127.0.0.1,
 # registered by URL from the configurations in manifests/webhook/.
 # Writes .testenv/kubeconfig (admin), logs to .testenv/logs/, state to .testenv/run/state.env.
-# TESTENV_WEBHOOK=0 starts the control plane without the webhook.
+# TESTENV_WEBHOOK=0 starts the control plane without the webhook; HA=1 starts two replicas behind
+# HAProxy that share one CA (scripts/testenv/webhook.sh start --ha).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$HERE/pki.sh"
@@ -112,7 +113,9 @@ wait_for "kube-controller-manager (default service account)" 60 kubectl_admin -n
 wait_for "kube-scheduler /readyz" 60 curl -ksf "https://127.0.0.1:$SCHED_PORT/readyz"
 wait_for "fake nodes Ready" 60 kubectl_admin wait --for=condition=Ready node/kwok-amd64 node/kwok-arm64 --timeout=2s
 
-if [[ "${TESTENV_WEBHOOK:-1}" != 0 ]]; then
+if [[ "${TESTENV_WEBHOOK:-1}" != 0 && "${HA:-0}" == 1 ]]; then
+  bash "$HERE/webhook.sh" start --ha
+elif [[ "${TESTENV_WEBHOOK:-1}" != 0 ]]; then
   bash "$HERE/webhook.sh" start
 else
   log "TESTENV_WEBHOOK=0: the webhook is not started"

@@ -21,14 +21,15 @@ function describe(error: ErrorObject): string {
   return `${field}: ${error.message ?? 'is invalid'}`
 }
 
-/** Parses and validates policy YAML; `source` names the file in error messages. */
-export function parsePolicy(text: string, source: string): Policy {
-  let data: unknown
+function readYaml(text: string, source: string): unknown {
   try {
-    data = parse(text) ?? {}
+    return parse(text)
   } catch (err) {
     throw new PolicyError(`${source}: not valid YAML: ${err instanceof Error ? err.message : String(err)}`)
   }
+}
+
+function checked(data: unknown, source: string): Policy {
   if (!validatePolicy(data)) {
     const problems = (validatePolicy.errors ?? []).map(describe)
     throw new PolicyError(`${source}: invalid policy: ${[...new Set(problems)].join('; ')}`)
@@ -45,6 +46,23 @@ function isRealTime(text: string): boolean {
   return !Number.isNaN(Date.parse(text.toUpperCase())) && !Number.isNaN(midnight.getTime()) && midnight.toISOString().slice(0, 10) === day
 }
 
+/** Parses and validates policy YAML; `source` names the file in error messages. */
+export function parsePolicy(text: string, source: string): Policy {
+  return checked(readYaml(text, source) ?? {}, source)
+}
+
+/**
+ * A policy file's text: a complete YAML mapping. A file that is empty (or only comments) or cut
+ * short (its last line unfinished, as a non-atomic write leaves it) is refused, not read as "all
+ * defaults": that would drop the registry allowlist and exemptions the file meant to set.
+ */
+export function parsePolicyFile(text: string, source: string): Policy {
+  if (text.length > 0 && !text.endsWith('\n')) throw new PolicyError(`${source}: truncated policy file (its last line has no newline)`)
+  const data = readYaml(text, source)
+  if (data === null || data === undefined) throw new PolicyError(`${source}: empty policy file (write {} for the built-in defaults)`)
+  return checked(data, source)
+}
+
 export function defaultPolicy(): Policy {
   return parsePolicy('{}', 'default policy')
 }
@@ -56,5 +74,5 @@ export async function loadPolicyFile(path: string): Promise<Policy> {
   } catch (err) {
     throw new PolicyError(`${path}: cannot read policy: ${err instanceof Error ? err.message : String(err)}`)
   }
-  return parsePolicy(text, path)
+  return parsePolicyFile(text, path)
 }

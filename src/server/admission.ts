@@ -108,7 +108,7 @@ export function schemaErrorMessage(errors: FastifySchemaValidationError[]): stri
   const at = err.instancePath.split('/').filter(Boolean).join('.')
   // ajv's verbose errors carry the value refused.
   const { data } = err as { data?: unknown }
-  const got = data === undefined ? '' : `, got ${JSON.stringify(data)}`
+  const got = data === undefined ? '' : `, got ${shortJson(data)}`
   const params = err.params as { missingProperty?: string; allowedValues?: unknown[]; allowedValue?: unknown; type?: unknown }
   switch (err.keyword) {
     case 'required':
@@ -125,6 +125,12 @@ export function schemaErrorMessage(errors: FastifySchemaValidationError[]): stri
     default:
       return `${at === '' ? 'request body' : at} ${err.message ?? 'is invalid'}`
   }
+}
+
+/** A refused value as JSON, cut to a length a log line and a 400 can carry. */
+function shortJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length <= 200 ? text : `${text.slice(0, 200)}... (${text.length} characters)`
 }
 
 const oneOf = (values: unknown[]): string => values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${String(values.at(-1))}`

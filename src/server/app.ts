@@ -4,6 +4,9 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import type { Logger } from 'pino'
 import type { Webhook } from '../pipeline/types.js'
 import { type AdmissionReviewBody, readReview, reviewAnswer, reviewRouteSchema, schemaErrorMessage } from './admission.js'
+import { ByteBudget } from './byte-budget.js'
+import { nestsDeeperThan } from './json-depth.js'
+import { kindLabel, operationLabel } from './metric-labels.js'
 import type { Metrics } from './metrics.js'
 import { type ReviewContext, review } from './review.js'
 
@@ -16,27 +19,78 @@ export interface AppOptions {
   review: ReviewContext
   /** What /readyz still waits for; empty when ready. */
   pending(): string[]
+  /** True once shutdown began: every answer then closes its connection. */
+  draining(): boolean
 }
 
 export type App = FastifyInstance<Server>
 
 export const TLS_MIN_VERSION = 'TLSv1.2'
+/** TLS 1.3's suites (all AEAD) and TLS 1.2's ECDHE AEAD suites: no CBC, no SHA-1 MAC, no static RSA. */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':')
+
+/** The TLS settings of a serving pair, at start and for every later setSecureContext. */
+export function secureContextOptions(pair: { key: string; cert: string }): { key: string; cert: string; minVersion: 'TLSv1.2'; ciphers: string; honorCipherOrder: true } {
+  return { key: pair.key, cert: pair.cert, minVersion: TLS_MIN_VERSION, ciphers: TLS_CIPHERS, honorCipherOrder: true }
+}
+
+// The API server waits at most 5 s for a webhook: a request that has not arrived whole by then is
+// lost anyway, and its connection must not hold memory or shutdown.
+const REQUEST_TIMEOUT_MS = 3000
+const HEADERS_TIMEOUT_MS = 2000
+/** Kubernetes objects nest a few dozen levels; parsing a hostile million is a stack overflow. */
+export const MAX_JSON_DEPTH = 64
+/** Request bodies read at once: four 3 MiB reviews, or thousands of ordinary ones. */
+const BODY_BUDGET_BYTES = 12 * 1024 * 1024
+const BODY_BUDGET_WAIT_MS = 2000
+/** Ordinary reviews (a pod is a few KiB) never wait behind large ones. */
+const SMALL_BODY_BYTES = 64 * 1024
 
 export function buildApp(opts: AppOptions): App {
   const { logger, metrics } = opts
   // fastify's own request logger would allocate a child logger per request; we log one line per review.
   const app = Fastify({
-    https: { key: opts.key, cert: opts.cert, minVersion: TLS_MIN_VERSION },
+    // connectionsCheckingInterval: how often node enforces the two timeouts (default 30 s).
+    https: { ...secureContextOptions(opts), headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 500 },
+    requestTimeout: REQUEST_TIMEOUT_MS,
     bodyLimit: opts.bodyLimit,
     logger: false,
-    return503OnClosing: true,
+    // During shutdown, reviews on connections still open are answered, not refused.
+    return503OnClosing: false,
     // A review is taken as sent: no value coerced to the type the schema asks for; a refused value
     // is named in the 400 (verbose).
     ajv: { customOptions: { coerceTypes: false, verbose: true } },
     schemaErrorFormatter: (errors) => new Error(schemaErrorMessage(errors)),
   }) as unknown as App
 
-  app.removeContentTypeParser('text/plain')
+  app.removeContentTypeParser(['text/plain', 'application/json'])
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8')
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return done(new BadBody(`request body nests deeper than ${MAX_JSON_DEPTH} levels; not an AdmissionReview`), undefined)
+    void parseJson(request, text, done)
+  })
+
+  const budget = new ByteBudget(BODY_BUDGET_BYTES)
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST') return
+    const length = Number(request.headers['content-length'])
+    const bytes = Number.isSafeInteger(length) && length >= 0 ? Math.min(length, opts.bodyLimit) : opts.bodyLimit
+    if (bytes <= SMALL_BODY_BYTES) return
+    try {
+      reply.raw.once('close', await budget.acquire(bytes, BODY_BUDGET_WAIT_MS))
+    } catch (err) {
+      logger.warn({ path: request.url, error: (err as Error).message }, 'busy')
+      return reply.code(429).header('retry-after', '1').send({ error: `too many large requests in flight: ${(err as Error).message}` })
+    }
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    if (opts.draining()) reply.header('connection', 'close')
+  })
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const message = clientError(err, opts.bodyLimit)
     if (message !== undefined) {
@@ -53,7 +107,7 @@ export function buildApp(opts: AppOptions): App {
     const parsed = readReview(request.body)
     const outcome = await review(webhook, parsed, opts.review)
     const seconds = (performance.now() - started) / 1000
-    metrics.requests.inc({ webhook, operation: parsed.operation, kind: parsed.kind, decision: outcome.decision })
+    metrics.requests.inc({ webhook, operation: operationLabel(parsed.operation), kind: kindLabel(parsed.kind), decision: outcome.decision })
     metrics.duration.observe({ webhook }, seconds)
     for (const rule of outcome.rules) metrics.violations.inc({ rule })
     logger.info(
@@ -87,7 +141,7 @@ export function buildApp(opts: AppOptions): App {
 
 /** The 400 message for input errors (body parsing and the request schema), undefined for server faults. */
 function clientError(err: FastifyError, bodyLimit: number): string | undefined {
-  if (err.validation !== undefined) return err.message
+  if (err.validation !== undefined || err instanceof BadBody) return err.message
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return 'request body is not valid JSON (or has a __proto__ or constructor.prototype key)'
@@ -103,3 +157,6 @@ function clientError(err: FastifyError, bodyLimit: number): string | undefined {
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return err.message
   return undefined
 }
+
+/** A body refused before parsing. */
+class BadBody extends Error {}

@@ -1,7 +1,7 @@
 // Serving certificates: generated (a CA plus a serving cert it signs) when no --tls-* files
 // are given. The API server's Go TLS rejects SHA-1 signatures and certificates whose name is only
 // in the CN, so both certs are SHA-256 and the serving cert carries every name in subjectAltName.
-import { X509Certificate } from 'node:crypto'
+import { type KeyObject, X509Certificate, createPrivateKey } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -22,22 +22,41 @@ export function serviceDnsNames(namespace: string): string[] {
   return [SERVICE_NAME, base, `${base}.svc`, `${base}.svc.cluster.local`, 'localhost']
 }
 
-export async function generateTls(namespace: string, now = new Date()): Promise<TlsMaterial> {
+export interface CaMaterial {
+  cert: string
+  key: string
+}
+
+const DEFAULT_CA_DAYS = 3650
+const DEFAULT_SERVING_DAYS = 365
+
+// EC P-256: fast to generate and cheap per handshake; a CA and the certs it signs share the key type.
+const KEY = { keyType: 'ec', curve: 'P-256', algorithm: 'sha256' } as const
+
+/** A CA valid from a minute ago (clock skew) for `validityMs`. */
+export async function generateCa(now = new Date(), validityMs = DEFAULT_CA_DAYS * DAY_MS): Promise<CaMaterial> {
   const { generate } = await import('selfsigned') // heavy (x509/asn1 libraries): only when generating
-  // EC P-256: fast to generate and cheap per handshake; both keys must be of the same type.
-  const common = { keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notBeforeDate: new Date(now.getTime() - 60_000) } as const
-  const ca = await generate([{ name: 'commonName', value: `${SERVICE_NAME}-ca` }], {
-    ...common,
-    notAfterDate: new Date(now.getTime() + 3650 * DAY_MS),
+  const ca = await generate([{ name: 'commonName', value: `${SERVICE_NAME}-ca-${now.toISOString()}` }], {
+    ...KEY,
+    notBeforeDate: new Date(now.getTime() - 60_000),
+    notAfterDate: new Date(now.getTime() + validityMs),
     extensions: [
       { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     ],
   })
+  return { cert: ca.cert, key: ca.private }
+}
+
+/** A serving cert signed by `ca`, never outliving it; checked before it is returned. */
+export async function issueServing(ca: CaMaterial, namespace: string, now = new Date(), validityMs = DEFAULT_SERVING_DAYS * DAY_MS): Promise<TlsMaterial> {
+  const { generate } = await import('selfsigned')
+  const caEnd = Date.parse(new X509Certificate(ca.cert).validTo)
   const serving = await generate([{ name: 'commonName', value: `${SERVICE_NAME}.${namespace}.svc` }], {
-    ...common,
-    notAfterDate: new Date(now.getTime() + 365 * DAY_MS),
-    ca: { key: ca.private, cert: ca.cert },
+    ...KEY,
+    notBeforeDate: new Date(now.getTime() - 60_000),
+    notAfterDate: new Date(Math.min(now.getTime() + validityMs, caEnd)),
+    ca,
     extensions: [
       { name: 'basicConstraints', cA: false, critical: true },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
@@ -52,7 +71,58 @@ export async function generateTls(namespace: string, now = new Date()): Promise<
       },
     ],
   })
-  return { cert: serving.cert, key: serving.private, ca: ca.cert }
+  const tls = { cert: serving.cert, key: serving.private, ca: ca.cert }
+  checkServingPair(tls, now.getTime())
+  return tls
+}
+
+export async function generateTls(namespace: string, now = new Date()): Promise<TlsMaterial> {
+  return issueServing(await generateCa(now), namespace, now)
+}
+
+/** A certificate we refuse to serve: the message says why. */
+export class CertificateError extends Error {
+  override name = 'CertificateError'
+}
+
+/**
+ * Throws CertificateError unless `cert` is a certificate valid at `now` that matches `key` (and,
+ * given `ca`, is signed by it): serving anything else fails every handshake.
+ */
+export function checkServingPair(pair: { cert: string; key: string; ca?: string }, now = Date.now()): void {
+  let cert: X509Certificate
+  try {
+    cert = new X509Certificate(pair.cert)
+  } catch (err) {
+    throw new CertificateError(`not a PEM certificate: ${(err as Error).message}`)
+  }
+  let key: KeyObject
+  try {
+    key = createPrivateKey(pair.key)
+  } catch (err) {
+    throw new CertificateError(`not a PEM private key: ${(err as Error).message}`)
+  }
+  if (!cert.checkPrivateKey(key)) throw new CertificateError('the certificate does not match its private key')
+  if (Date.parse(cert.validTo) <= now) throw new CertificateError(`the certificate expired at ${new Date(cert.validTo).toISOString()}`)
+  if (Date.parse(cert.validFrom) > now) throw new CertificateError(`the certificate is not valid before ${new Date(cert.validFrom).toISOString()}`)
+  if (pair.ca !== undefined && !signedBy(cert, pair.ca)) throw new CertificateError('the certificate is not signed by its CA')
+}
+
+/** True when `caPem` (one certificate) issued and signed `cert`. */
+export function signedBy(cert: X509Certificate, caPem: string): boolean {
+  try {
+    const ca = new X509Certificate(caPem)
+    return cert.checkIssued(ca) && cert.verify(ca.publicKey)
+  } catch {
+    return false
+  }
+}
+
+/** The moment a certificate should be replaced: two thirds into its life. */
+export function renewalTime(pem: string): number {
+  const cert = new X509Certificate(pem)
+  const from = Date.parse(cert.validFrom)
+  return from + ((Date.parse(cert.validTo) - from) * 2) / 3
 }
 
 /** notAfter of the first certificate in a PEM, in Unix seconds. */
@@ -83,8 +153,9 @@ export async function loadOrCreateCertDir(dir: string, namespace: string): Promi
 function reusable(tls: TlsMaterial, namespace: string): boolean {
   try {
     const cert = new X509Certificate(tls.cert)
+    checkServingPair(tls)
     const fresh = Date.parse(cert.validTo) - Date.now() > 30 * DAY_MS
-    return fresh && cert.checkIssued(new X509Certificate(tls.ca)) && cert.checkHost(`${SERVICE_NAME}.${namespace}.svc`) !== undefined
+    return fresh && cert.checkHost(`${SERVICE_NAME}.${namespace}.svc`) !== undefined
   } catch {
     return false
   }

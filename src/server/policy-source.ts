@@ -2,7 +2,7 @@
 // changes (an invalid change is refused: logged, counted, and the last good policy kept).
 import { readFileSync } from 'node:fs'
 import type { Logger } from 'pino'
-import { type Policy, defaultPolicy, parsePolicy } from '../policy/index.js'
+import { type Policy, defaultPolicy, parsePolicyFile } from '../policy/index.js'
 import type { Metrics } from './metrics.js'
 import { watchFiles } from './watch-file.js'
 
@@ -16,10 +16,10 @@ export function startPolicySource(path: string | undefined, intervalMs: number, 
     const policy = defaultPolicy()
     return { current: () => policy, stop: () => {} }
   }
-  let policy = parsePolicy(readFileSync(path, 'utf8'), path)
+  let policy = parsePolicyFile(readFileSync(path, 'utf8'), path)
   const stop = watchFiles([path], intervalMs, () => {
     try {
-      policy = parsePolicy(readFileSync(path, 'utf8'), path)
+      policy = parsePolicyFile(readFileSync(path, 'utf8'), path)
       logger.info({ policy: path }, 'policy reloaded')
     } catch (err) {
       metrics.policyReloadFailures.inc()

@@ -13,12 +13,18 @@ Runs the admission webhook over HTTPS: POST /mutate, POST /validate, GET /health
 Flags:
   --port N                  port to listen on (default 8443; 0 picks a free one)
   --host ADDR               address to listen on (default 0.0.0.0)
-  --tls-cert F --tls-key F  serving certificate and key (PEM); reloaded when the files change.
-                            Without them a CA and a serving cert are generated (SHA-256, SANs for
-                            store-admission.<ns>.svc[.cluster.local], localhost, 127.0.0.1) and, in a
-                            cluster, the caBundle of store-admission-mutate/-validate is patched.
-  --cert-dir DIR            keep the generated certs in DIR (ca.crt, tls.crt, tls.key), reused while
-                            valid; give ca.crt to the API server as caBundle
+  --tls-cert F --tls-key F  serving certificate and key (PEM); reloaded when the files change (a
+                            pair that is expired or does not match is refused and logged).
+                            Without them, in a cluster: every replica signs its serving cert (SHA-256,
+                            SANs for store-admission.<ns>.svc[.cluster.local], localhost, 127.0.0.1)
+                            with one CA kept in the Secret store-admission-tls (created by the first
+                            replica), keeps that CA in the caBundle of store-admission-mutate/-validate,
+                            and is ready once the caBundle read back trusts its cert. CA and cert are
+                            renewed two thirds into their life, the old CA trusted until it expires.
+  --ca-validity-seconds N   life of a CA this replica creates in the Secret (default 3 years)
+  --cert-validity-seconds N life of the serving cert it signs (default 90 days, never past the CA)
+  --cert-dir DIR            with --static-namespaces: keep the generated CA and cert in DIR (ca.crt,
+                            tls.crt, tls.key), reused while valid; give ca.crt to clients
   --policy F                policy YAML (default: built-in policy); reloaded when it changes, an
                             invalid change is refused and the last good policy kept
   --static-namespaces F     YAML with Namespace (and PVC/Secret/ConfigMap) objects; no cluster is used
@@ -27,9 +33,12 @@ Flags:
                             account's namespace, or store-admission); never judged
   --body-limit BYTES        largest AdmissionReview accepted (default 3145728)
   --watch-interval-ms N      how often the policy and certificate files are polled (default 1000)
-  --shutdown-delay-seconds N on SIGTERM, keep serving (with /readyz failing) this long before draining,
-                            so Service endpoints drop the pod first (default 3 with a cluster, 0
-                            with --static-namespaces)
+  --shutdown-delay-seconds N on SIGTERM, keep serving (with /readyz failing, every answer closing its
+                            connection) this long before draining, so Service endpoints drop the pod
+                            first (default 5 with a cluster, 0 with --static-namespaces)
+  --shutdown-timeout-seconds N after the delay, answer what is in flight for at most this long, then
+                            close every connection left and exit (default 20); keep delay + timeout
+                            under the pod's terminationGracePeriodSeconds
   --audit-interval D        background audit of what runs in store namespaces (Pods, pod controllers):
                             every D (e.g. 30s, 10m, 1h; default 1h; 0 turns it off) and at once after a
                             policy change. One replica audits at a time, holding the Lease
@@ -40,9 +49,14 @@ Flags:
   --log-level LEVEL         pino level: debug, info, warn, error (default info)
   -h, --help                show this help
 
+A request must arrive whole within 3 s (headers within 2 s), under the API server's 5 s webhook
+timeout; bodies over 64 KiB in flight share a 12 MiB budget (more wait, unread; 429 after 2 s), and a body nested deeper
+than 64 levels gets 400 before it is parsed.
+
 Logs are JSON lines on stdout, one per review. SIGTERM/SIGINT drain in-flight reviews and exit 0.
 `
 
+const DAY_SECONDS = 86_400
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace'
 
 function defaultNamespace(): string {
@@ -100,6 +114,9 @@ export async function serveCommand(args: string[]): Promise<number> {
         'shutdown-delay-seconds': { type: 'string' },
         'audit-interval': { type: 'string' },
         'audit-identity': { type: 'string' },
+        'shutdown-timeout-seconds': { type: 'string' },
+        'ca-validity-seconds': { type: 'string' },
+        'cert-validity-seconds': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values
@@ -110,6 +127,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together')
     if (values['tls-cert'] !== undefined && values['cert-dir'] !== undefined) throw new Error('--cert-dir is for generated certs; it cannot be combined with --tls-cert')
     if (values['static-namespaces'] !== undefined && values.kubeconfig !== undefined) throw new Error('--static-namespaces runs without a cluster; drop --kubeconfig')
+    if (values['cert-dir'] !== undefined && values['static-namespaces'] === undefined) throw new Error('--cert-dir is for --static-namespaces; in a cluster the CA lives in the Secret store-admission-tls')
   } catch (err) {
     process.stderr.write(`store-admission serve: ${(err as Error).message}\nRun "store-admission serve --help" for usage.\n`)
     return 2
@@ -129,8 +147,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   const logger = pino({ level: values['log-level'] ?? 'info', base: { name: 'store-admission' }, timestamp: pino.stdTimeFunctions.isoTime }, destination)
   let options: ServeOptions
   let shutdownDelayMs: number
+  let shutdownTimeoutMs: number
   try {
-    shutdownDelayMs = 1000 * intFlag('shutdown-delay-seconds', values['shutdown-delay-seconds'], values['static-namespaces'] === undefined ? 3 : 0, 300)
+    shutdownDelayMs = 1000 * intFlag('shutdown-delay-seconds', values['shutdown-delay-seconds'], values['static-namespaces'] === undefined ? 5 : 0, 300)
+    shutdownTimeoutMs = 1000 * intFlag('shutdown-timeout-seconds', values['shutdown-timeout-seconds'], 20, 300)
     options = {
       port: intFlag('port', values.port, 8443, 65535),
       host: values.host ?? '0.0.0.0',
@@ -145,6 +165,8 @@ export async function serveCommand(args: string[]): Promise<number> {
       watchIntervalMs: intFlag('watch-interval-ms', values['watch-interval-ms'], 1000, 600_000),
       auditIntervalMs: values['static-namespaces'] === undefined ? durationFlag('audit-interval', values['audit-interval'] ?? '1h') : 0,
       ...(values['audit-identity'] !== undefined ? { identity: values['audit-identity'] } : {}),
+      caValidityMs: 1000 * intFlag('ca-validity-seconds', values['ca-validity-seconds'], 3 * 365 * DAY_SECONDS, 20 * 365 * DAY_SECONDS),
+      certValidityMs: 1000 * intFlag('cert-validity-seconds', values['cert-validity-seconds'], 90 * DAY_SECONDS, 20 * 365 * DAY_SECONDS),
       logger,
     }
   } catch (err) {
@@ -169,7 +191,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     const shutdown = (signal: NodeJS.Signals): void => {
       logger.info({ signal, delaySeconds: shutdownDelayMs / 1000 }, 'shutting down: draining in-flight reviews')
       server.unready()
-      new Promise((r) => setTimeout(r, shutdownDelayMs)).then(() => server.close()).then(
+      new Promise((r) => setTimeout(r, shutdownDelayMs)).then(() => server.close(shutdownTimeoutMs)).then(
         () => {
           logger.info('stopped')
           void flushLogs().then(() => resolve(0))

@@ -2,7 +2,7 @@
 // swapped in with setSecureContext, no restart), a --cert-dir, or generated in memory.
 import { readFileSync } from 'node:fs'
 import type { Logger } from 'pino'
-import { type TlsMaterial, certExpirySeconds, generateTls, loadOrCreateCertDir } from './certs.js'
+import { type TlsMaterial, CertificateError, checkServingPair, generateTls, loadOrCreateCertDir } from './certs.js'
 import { watchFiles } from './watch-file.js'
 
 export interface TlsInput {
@@ -27,9 +27,15 @@ export async function loadServingTls(input: TlsInput): Promise<ServingTls> {
   return material
 }
 
+/** The pair in the files; throws (CertificateError) on one that is expired or mismatched. */
 function readPair(certFile: string, keyFile: string): { cert: string; key: string } {
   const pair = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') }
-  certExpirySeconds(pair.cert) // throws on a file that is not a certificate
+  try {
+    checkServingPair(pair)
+  } catch (err) {
+    if (err instanceof CertificateError) throw new CertificateError(`${certFile}: ${err.message}`)
+    throw err
+  }
   return pair
 }
 
@@ -47,7 +53,8 @@ export function watchTlsFiles(
       logger.info({ cert: certFile }, 'serving certificate reloaded')
     } catch (err) {
       // Typically the cert was replaced before its key: the next change event completes the pair.
-      logger.warn({ cert: certFile, error: err instanceof Error ? err.message : String(err) }, 'serving certificate not reloaded')
+      // Either way the certificate in use stays: serving an expired or mismatched one fails every handshake.
+      logger.error({ cert: certFile, error: err instanceof Error ? err.message : String(err) }, 'serving certificate refused; keeping the one in use')
     }
   })
 }

@@ -76,6 +76,6 @@ t.test('started without --tls-*: the webhook patches both caBundles and the API 
   const denied = dryRun(plainPod('selfsigned-bad', ns, { container: { securityContext: { privileged: true } } }))
   t.match(denied.stderr, /denied the request:[\s\S]*privileged: /, 'validating webhook trusted')
   const log = readFileSync(join(TESTENV, 'logs', 'webhook.log'), 'utf8')
-  t.match(log, /caBundle up to date/, 'the webhook logged the patch')
+  t.match(log, /caBundle patched/, 'the webhook logged the patch')
 })
 kubectlOk(['get', 'ns', ns])

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { RULE_IDS } from '../../../src/pipeline/index.js'
-import { defaultPolicy, loadPolicyFile, parsePolicy, PolicyError } from '../../../src/policy/index.js'
+import { defaultPolicy, loadPolicyFile, parsePolicy, parsePolicyFile, PolicyError } from '../../../src/policy/index.js'
 
 t.test('defaults', async (t) => {
   const p = defaultPolicy()
@@ -52,4 +52,19 @@ t.test('loadPolicyFile reads a file and names it in errors', async (t) => {
   writeFileSync(file, 'registries: [ghcr.io/acme]\n')
   t.same((await loadPolicyFile(file)).registries, ['ghcr.io/acme'])
   await t.rejects(loadPolicyFile(join(dir, 'missing.yaml')), /missing\.yaml: cannot read policy/)
+})
+
+t.test('a policy file that is empty, only comments, cut short or not a policy is refused', async (t) => {
+  const full = readFileSync(new URL('../../../manifests/webhook/policy.yaml', import.meta.url), 'utf8')
+  t.ok(parsePolicyFile(full, 'p.yaml'), 'the whole file is read')
+  t.ok(parsePolicyFile('{}\n', 'p.yaml'), '{} asks for the defaults explicitly')
+  const refusals: Array<[string, RegExp]> = [
+    ['', /p\.yaml: empty policy file/],
+    ['\n\n', /empty policy file/],
+    ['# only a comment\n', /empty policy file/],
+    [full.slice(0, full.indexOf('registries:') + 20), /p\.yaml: truncated policy file/],
+    ['just text\n', /\(top level\): must be object/],
+    ['apiVersion: v1\nkind: ConfigMap\n', /unknown key "apiVersion"/],
+  ]
+  for (const [text, message] of refusals) t.throws(() => parsePolicyFile(text, 'p.yaml'), message, JSON.stringify(text.slice(0, 40)))
 })

@@ -1,4 +1,4 @@
-// Cluster-side helpers that need no cluster: the caBundle merge, --static-namespaces parsing, and a
+// Cluster-side helpers that need no cluster: the caBundle plan, --static-namespaces parsing, and a
 // metadata cache against an API server that never answers.
 import t from 'tap'
 import { writeFileSync } from 'node:fs'
@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { KubeConfig } from '@kubernetes/client-node'
 import { pino } from 'pino'
 import { join } from 'node:path'
-import { mergeCaBundle } from '../../../src/cluster/ca-bundle.js'
+import { planCaBundle } from '../../../src/cluster/ca-bundle.js'
 import { startMetadataCache } from '../../../src/cluster/metadata-cache.js'
 import { loadStaticCluster } from '../../../src/cluster/static.js'
 import { generateTls } from '../../../src/server/certs.js'
@@ -15,16 +15,16 @@ import { NAMESPACES, tempDir, waitFor } from './fixtures/harness.js'
 
 const pems = (b64: string): string[] => Buffer.from(b64, 'base64').toString().match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
 
-t.test('mergeCaBundle keeps other replicas\' CAs, adds ours once, drops garbage and expired CAs', async (t) => {
+t.test('planCaBundle adds the wanted CAs once, keeps other unexpired CAs, drops garbage and expired ones', async (t) => {
   const [a, b] = await Promise.all([generateTls('ns'), generateTls('ns')])
-  const fromEmpty = mergeCaBundle(undefined, a.ca)
+  const fromEmpty = planCaBundle(undefined, [a.ca]) ?? ''
   t.same(pems(fromEmpty), [a.ca.trim()])
-  t.equal(mergeCaBundle(fromEmpty, a.ca), fromEmpty, 'idempotent: no patch needed the second time')
-  const both = mergeCaBundle(fromEmpty, b.ca)
-  t.same(pems(both).sort(), [a.ca.trim(), b.ca.trim()].sort(), 'the other replica\'s CA is kept')
-  t.same(pems(mergeCaBundle(Buffer.from('Cg==placeholder').toString('base64'), a.ca)), [a.ca.trim()], 'a placeholder is dropped')
-  const tenYears = Date.now() + 11 * 365 * 86_400_000
-  t.same(pems(mergeCaBundle(both, b.ca, tenYears)), [b.ca.trim()], 'expired CAs are dropped')
+  t.equal(planCaBundle(fromEmpty, [a.ca]), undefined, 'idempotent: no patch needed the second time')
+  const both = planCaBundle(fromEmpty, [b.ca]) ?? ''
+  t.same(pems(both), [b.ca.trim(), a.ca.trim()], 'a CA the Secret no longer names is kept while it is valid (a replica may serve it)')
+  t.same(pems(planCaBundle(Buffer.from('Cg==placeholder').toString('base64'), [a.ca]) ?? ''), [a.ca.trim()], 'a placeholder is dropped')
+  const elevenYears = Date.now() + 11 * 365 * 86_400_000
+  t.same(pems(planCaBundle(both, [], elevenYears) ?? 'x'), [], 'expired CAs are dropped')
 })
 
 t.test('static namespaces: labels of namespaces and referenced objects', async (t) => {

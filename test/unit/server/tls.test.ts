@@ -4,8 +4,8 @@ import { X509Certificate } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { connect } from 'node:tls'
-import { generateTls, loadOrCreateCertDir } from '../../../src/server/certs.js'
-import { httpsCall, startTestServer, tempDir } from './fixtures/harness.js'
+import { generateCa, generateTls, issueServing, loadOrCreateCertDir } from '../../../src/server/certs.js'
+import { httpsCall, startTestServer, tempDir, waitFor } from './fixtures/harness.js'
 
 function servedFingerprint(port: number, ca: string, minVersion?: 'TLSv1.2' | 'TLSv1.3', maxVersion?: 'TLSv1.1' | 'TLSv1.2'): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -85,3 +85,45 @@ t.test('--tls-cert/--tls-key: a new certificate is served after the files change
   await new Promise((r) => setTimeout(r, 300))
   t.equal(await servedFingerprint(server.port, b.ca), fpB, 'broken file ignored')
 })
+
+t.test('a reloaded pair that is expired or does not match its key is refused and logged; the one in use stays', async (t) => {
+  const dir = tempDir()
+  const certFile = join(dir, 'tls.crt')
+  const keyFile = join(dir, 'tls.key')
+  const a = await generateTls('store-admission')
+  const b = await generateTls('store-admission')
+  writeFileSync(certFile, a.cert)
+  writeFileSync(keyFile, a.key)
+  const server = await startTestServer({ tlsCert: certFile, tlsKey: keyFile, trust: a.ca })
+  t.teardown(() => server.close())
+  const fpA = new X509Certificate(a.cert).fingerprint256
+  writeFileSync(keyFile, b.key) // b's key with a's certificate
+  await waitFor('the mismatch logged', () => server.logs.some((l) => l.msg === 'serving certificate refused; keeping the one in use' && /does not match its private key/.test(String(l.error))))
+  t.equal(await servedFingerprint(server.port, a.ca), fpA, 'mismatched pair not served')
+  const old = await issueServing(await generateCa(new Date(Date.now() - 10 * 86_400_000), 86_400_000), 'store-admission', new Date(Date.now() - 10 * 86_400_000), 86_400_000)
+  writeFileSync(certFile, old.cert)
+  writeFileSync(keyFile, old.key)
+  await waitFor('the expiry logged', () => server.logs.some((l) => /the certificate expired at/.test(String(l.error))))
+  t.equal(await servedFingerprint(server.port, a.ca), fpA, 'expired pair not served')
+})
+
+t.test('TLS 1.2 offers AEAD suites only', async (t) => {
+  const server = await startTestServer()
+  t.teardown(() => server.close())
+  for (const cipher of ['ECDHE-ECDSA-AES128-SHA', 'ECDHE-ECDSA-AES256-SHA384', 'ECDHE-RSA-AES128-SHA', 'AES128-SHA']) {
+    await t.rejects(handshake(server.port, server.trust, cipher), `${cipher} refused`)
+  }
+  t.equal(await handshake(server.port, server.trust, 'ECDHE-ECDSA-AES128-GCM-SHA256'), 'ECDHE-ECDSA-AES128-GCM-SHA256')
+  t.equal(await handshake(server.port, server.trust, 'ECDHE-ECDSA-CHACHA20-POLY1305'), 'ECDHE-ECDSA-CHACHA20-POLY1305')
+})
+
+function handshake(port: number, ca: string, cipher: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, ca, ciphers: cipher, maxVersion: 'TLSv1.2' }, () => {
+      const name = socket.getCipher().name
+      socket.end()
+      resolve(name)
+    })
+    socket.on('error', reject)
+  })
+}
