@@ -27,9 +27,9 @@ webhook-chart-docs: deps ## regenerate charts/store-admission/values.schema.json
 	npx readme-generator --values $(WEBHOOK_CHART)/values.yaml --readme $(WEBHOOK_CHART)/README.md
 
 # Versioned archives (<name>-<version>.tgz) for `helm push dist/charts/<x>.tgz oci://<registry>/charts`.
-package: helm ## helm package charts/store-lib, charts/bagisto and charts/store-admission into dist/charts/
-	@mkdir -p dist/charts
-	@set -e; for c in store-lib bagisto store-admission; do $(TESTENV)/bin/helm3 package charts/$$c --destination dist/charts; done
-	@ls -1 dist/charts/*.tgz
+PACKAGE_DIR ?= dist/charts
+package: helm ## helm package charts/store-lib, charts/bagisto (with store-lib) and charts/store-admission into dist/charts/
+	@mkdir -p $(PACKAGE_DIR)
+	@set -e; for c in store-lib bagisto store-admission; do $(TESTENV)/bin/helm3 package charts/$$c --destination $(PACKAGE_DIR) 2>/dev/null; done
 
 test-prereqs: promtool
