@@ -33,3 +33,4 @@ package: helm ## helm package charts/store-lib, charts/bagisto (with store-lib) 
 	@set -e; for c in store-lib bagisto store-admission; do $(TESTENV)/bin/helm3 package charts/$$c --destination $(PACKAGE_DIR) 2>/dev/null; done
 
 test-prereqs: promtool
+test-charts: promtool
