@@ -36,13 +36,11 @@ export function startLiveCluster(kc: KubeConfig, logger: Logger): ClusterView {
     }
   }
 
-  const cachedNamespace = (name: string): NamespaceInfo | undefined => {
-    const labels = namespaces.labelsOf('', name)
-    return labels === undefined ? undefined : { name, labels }
-  }
   return {
-    namespace: (name) => cachedNamespace(name) ?? withTimeout(readNamespace(name), MISS_LOOKUP_TIMEOUT_MS),
-    cachedNamespace,
+    namespace: async (name) => {
+      const labels = namespaces.labelsOf('', name)
+      return labels === undefined ? withTimeout(readNamespace(name), MISS_LOOKUP_TIMEOUT_MS) : { name, labels }
+    },
     labelsOf: (kind, namespace, name) => refs[kind].labelsOf(namespace, name),
     synced: () => all.every((c) => c.synced()),
     stop: async () => {

@@ -44,8 +44,7 @@ export function loadStaticCluster(path: string): ClusterView {
   })
 
   return {
-    namespace: (name) => namespaces.get(name),
-    cachedNamespace: (name) => namespaces.get(name),
+    namespace: (name) => Promise.resolve(namespaces.get(name)),
     labelsOf: (kind, namespace, name) => objects.get(kind)?.get(metaKey(namespace, name)),
     synced: () => true,
     stop: async () => {},

@@ -3,23 +3,14 @@
 import type { NamespaceInfo, ReferencedKind, ResourceLookup } from '../pipeline/types.js'
 
 export interface ClusterView extends ResourceLookup {
-  /** Labels of a namespace; a promise only when the cache misses and the API server is asked. */
-  namespace(name: string): NamespaceInfo | undefined | Promise<NamespaceInfo | undefined>
-  /** Labels of a namespace the cache holds; never asks the API server. */
-  cachedNamespace(name: string): NamespaceInfo | undefined
+  /** Labels of a namespace; undefined when it does not exist or cannot be read. */
+  namespace(name: string): Promise<NamespaceInfo | undefined>
   /** True once every cache has completed its first list (gates /readyz). */
   synced(): boolean
   stop(): Promise<void>
 }
 
 export const REFERENCED_KINDS: readonly ReferencedKind[] = ['PersistentVolumeClaim', 'Secret', 'ConfigMap']
-
-/** The only fields kept of any cached object: Secrets' data never stays in memory. */
-export interface ObjectMeta {
-  name: string
-  namespace: string
-  labels: Record<string, string>
-}
 
 export function metaKey(namespace: string, name: string): string {
   return `${namespace}/${name}`
