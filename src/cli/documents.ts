@@ -72,6 +72,7 @@ function checkExpansion(value: unknown, where: string): void {
   const measured = new Map<object, { size: number; height: number }>()
   const measure = (v: unknown, depth: number): { size: number; height: number } => {
     if (typeof v !== 'object' || v === null) return { size: 1, height: 0 }
+    if (depth > MAX_DEPTH) throw new UsageError(`${where}: nested deeper than ${MAX_DEPTH} levels`)
     let m = measured.get(v)
     if (m === undefined) {
       m = { size: 1, height: 1 }

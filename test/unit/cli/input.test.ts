@@ -134,6 +134,9 @@ t.test('deep YAML: valid up to the depth limit, then refused as too deep, never 
     t.match(err, /<stdin>: document 2: line 10: nested deeper than 1000 levels/)
     t.notMatch(err, /not valid YAML/)
   }
+  const deepJson = await run(['check', '-f', '-'], `{"kind": "ConfigMap", "data": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)
+  t.equal(deepJson.code, 2)
+  t.match(deepJson.err, /<stdin>: document 1: nested deeper than 1000 levels/)
   const chain = ['a0: &a0 [1]', ...Array.from({ length: 1200 }, (_, i) => `a${i + 1}: &a${i + 1} [*a${i}]`)]
   const { code, err } = await run(['check', '-f', '-'], `${POD('p')}---\nkind: ConfigMap\nmetadata: {name: chain}\ndata:\n${chain.map((l) => `  ${l}`).join('\n')}\n`)
   t.equal(code, 2)
