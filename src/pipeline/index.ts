@@ -6,15 +6,17 @@ import { SHARED_LABEL, TENANT_LABEL } from './labels.js'
 import { MUTATIONS, type MutationContext } from './mutations/index.js'
 import { PatchDraft, cloneJson } from './patch.js'
 import { allContainersOf, containerPath, containersOf, isMirrorPod } from './pod.js'
-import { RULES, type PodView } from './rules/index.js'
+import { requesterOf } from './rules/identity.js'
+import { REQUEST_RULES, RULES, type Finding, type PodView } from './rules/index.js'
 import { isPodController, podOfTemplate, templateOf, templatePath } from './templates.js'
 import type {
-  AdmissionRequestInfo, MutationResult, NamespaceInfo, ResourceLookup, ValidationResult, Violation,
+  AdmissionRequestInfo, MutationResult, NamespaceInfo, ResourceLookup, RuleId, ValidationResult, Violation,
 } from './types.js'
 
 export * from './types.js'
 export { COPY_PUBLIC_FILES_SCRIPT } from './mutations/index.js'
-export { RULES } from './rules/index.js'
+export { REQUEST_RULES, RULES } from './rules/index.js'
+export { hasPlatformAdmins } from './rules/identity.js'
 export { isPodController, templateOf, templatePath, withTemplatePod } from './templates.js'
 export * as labels from './labels.js'
 
@@ -70,6 +72,40 @@ function isExempt(req: AdmissionRequestInfo, policy: Policy): boolean {
 const isNodeMirrorPod = (req: AdmissionRequestInfo): boolean =>
   isMirrorPod(req.object) && (req.userInfo?.username ?? '').startsWith('system:node:')
 
+/** Violations and warnings of one rule's findings, by the rule's enforcement; none when it is off. */
+function enforce(id: RuleId, findings: Finding[], prefix: string, policy: Policy, into: { violations: Violation[]; warnings: Violation[] }): void {
+  const enforcement = policy.rules[id]
+  if (enforcement === 'off') return
+  const found = findings.map((f) => ({ rule: id, path: prefix + f.path, message: f.reason }))
+  ;(enforcement === 'warn' ? into.warnings : into.violations).push(...found)
+}
+
+const result = (violations: Violation[], warnings: Violation[]): ValidationResult => ({ allowed: violations.length === 0, violations, warnings })
+
+/**
+ * Judges who asks for what (tenant-identity, namespace-tenant); nothing offline, where no one asks.
+ * Paths start at the object for every kind but Pod, as a template's do.
+ */
+function judgeRequest(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup): ValidationResult {
+  const requester = requesterOf(req)
+  if (requester === undefined) return ALLOW
+  const view = { request: req, requester, namespace: ns, shared: ns !== undefined && isShared(ns), policy, lookup }
+  const prefix = req.kind === 'Pod' ? '' : `${req.kind}/${req.object.metadata?.name ?? ''}: `
+  const found = { violations: [] as Violation[], warnings: [] as Violation[] }
+  for (const rule of REQUEST_RULES) {
+    if (req.operation === 'UPDATE' && !rule.appliesOnUpdate) continue
+    enforce(rule.id, rule.check(view), prefix, policy, found)
+  }
+  return result(found.violations, found.warnings)
+}
+
+const merge = (a: ValidationResult, b: ValidationResult): ValidationResult =>
+  a === ALLOW ? b : b === ALLOW ? a : result([...a.violations, ...b.violations], [...a.warnings, ...b.warnings])
+
+/** A lookup that cannot tell a missing object from one outside the input: a template's references
+ *  are judged again when its pods are created, and may be created after it. */
+const notExhaustive = (lookup: ResourceLookup): ResourceLookup => ({ labelsOf: (kind, namespace, name) => lookup.labelsOf(kind, namespace, name) })
+
 /**
  * Judges a pod with the rules (all, or the UPDATE subset); `prefix` is put before every path.
  * Debug containers are judged with all rules only: no pod update can change them.
@@ -78,27 +114,31 @@ function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLo
   if (!pod.spec) return ALLOW
   const containers = onlyUpdateRules ? containersOf(pod.spec) : allContainersOf(pod.spec)
   const view: PodView = { pod, spec: pod.spec, containers, namespace: ns, shared: isShared(ns), policy, lookup }
-  const violations: Violation[] = []
-  const warnings: Violation[] = []
+  const found = { violations: [] as Violation[], warnings: [] as Violation[] }
   for (const rule of RULES) {
-    const enforcement = policy.rules[rule.id]
-    if (enforcement === 'off' || (onlyUpdateRules && !rule.appliesOnUpdate)) continue
-    const found = rule.check(view).map((f) => ({ rule: rule.id, path: prefix + f.path, message: f.reason }))
-    ;(enforcement === 'warn' ? warnings : violations).push(...found)
+    if (policy.rules[rule.id] === 'off' || (onlyUpdateRules && !rule.appliesOnUpdate)) continue
+    enforce(rule.id, rule.check(view), prefix, policy, found)
   }
-  return { allowed: violations.length === 0, violations, warnings }
+  return result(found.violations, found.warnings)
 }
 
 /**
- * `POST /validate`. A Pod is judged as it is (on UPDATE only the tenant and image rules, but by
- * every rule when the update adds a debug container); a pod controller's template as the pod it
- * would become, with paths starting at the object.
+ * `POST /validate`. Who asks is judged first (a Namespace's labels anywhere; in a shared namespace
+ * the tenant its objects carry). A Pod is judged as it is (on UPDATE only the tenant and image
+ * rules, but by every rule when the update adds a debug container); a pod controller's template as
+ * the pod it would become, with paths starting at the object.
  */
 export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup): ValidationResult {
   if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return ALLOW
-  if (!isStoreNamespace(ns, policy) || isExempt(req, policy)) return ALLOW
+  if (isExempt(req, policy)) return ALLOW
+  if (req.kind === 'Namespace') return judgeRequest(req, undefined, policy, lookup)
+  if (!isStoreNamespace(ns, policy)) return ALLOW
+  if (req.kind === 'Pod' && isNodeMirrorPod(req)) return ALLOW
+  return merge(judgeRequest(req, ns, policy, lookup), judgePodOf(req, ns, policy, lookup))
+}
+
+function judgePodOf(req: AdmissionRequestInfo, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup): ValidationResult {
   if (req.kind === 'Pod') {
-    if (isNodeMirrorPod(req)) return ALLOW
     if (req.operation === 'UPDATE' && req.subResource === EPHEMERAL_CONTAINERS) return judgeAddedDebugContainers(req, ns, policy, lookup)
     return judge(req.object, ns, policy, lookup, req.operation === 'UPDATE', '')
   }
@@ -106,7 +146,7 @@ export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefine
   const pod = podAfterMutation(req, ns, policy)
   if (!pod) return ALLOW
   const prefix = `${req.kind}/${req.object.metadata?.name ?? ''}: ${templatePath(req.kind) ?? ''}.`
-  return judge(pod, ns, policy, lookup, false, prefix)
+  return judge(pod, ns, policy, notExhaustive(lookup), false, prefix)
 }
 
 /**

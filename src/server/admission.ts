@@ -66,12 +66,11 @@ function readReview(body: unknown): ParsedReview {
   parsed.info = { operation: op, kind, namespace, object: object }
   if (typeof req.subResource === 'string' && req.subResource !== '') parsed.info.subResource = req.subResource
   if (isRecord(req.oldObject)) parsed.info.oldObject = req.oldObject
-  const user = req.userInfo
-  if (isRecord(user)) {
-    parsed.info.userInfo = {
-      ...(typeof user.username === 'string' ? { username: user.username } : {}),
-      ...(Array.isArray(user.groups) ? { groups: user.groups.filter((g): g is string => typeof g === 'string') } : {}),
-    }
+  // Always set: someone asked, and a review that does not say who is judged as no one in particular.
+  const user = isRecord(req.userInfo) ? req.userInfo : {}
+  parsed.info.userInfo = {
+    ...(typeof user.username === 'string' ? { username: user.username } : {}),
+    ...(Array.isArray(user.groups) ? { groups: user.groups.filter((g): g is string => typeof g === 'string') } : {}),
   }
   return parsed
 }

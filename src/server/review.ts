@@ -2,8 +2,9 @@
 // each webhook fails (mutate fails open: allow unpatched; validate fails closed: deny).
 import type { Logger } from 'pino'
 import { formatDenial, formatWarning, isStoreNamespace, mutate, validate } from '../pipeline/index.js'
-import type { NamespaceInfo, RuleId } from '../pipeline/types.js'
+import type { NamespaceInfo, RuleId, ValidationResult } from '../pipeline/types.js'
 import type { Policy } from '../policy/index.js'
+import { ResolvingLookup } from '../cluster/lookup.js'
 import type { ClusterView } from '../cluster/types.js'
 import { type AdmissionResponse, type ParsedReview, parseReviewText } from './admission.js'
 import type { Webhook } from './metrics.js'
@@ -75,9 +76,12 @@ async function review(webhook: Webhook, parsed: ParsedReview, ctx: ReviewContext
   if (!info || parsed.namespace === ctx.ownNamespace) return skip
   if (webhook === 'mutate' && (info.kind !== 'Pod' || info.operation !== 'CREATE')) return skip
 
+  const policy = ctx.policy()
+  // A Namespace is judged as an object of its own (namespace-tenant), whatever it is labelled.
+  if (info.kind === 'Namespace') return guarded(ctx, webhook, parsed, undefined, () => judged(uid, validate(info, undefined, policy, ctx.cluster), undefined))
+
   const found = ctx.cluster.namespace(parsed.namespace)
   const ns: NamespaceInfo | undefined = found instanceof Promise ? await found : found
-  const policy = ctx.policy()
   // The webhook configurations select store namespaces only, so a namespace we cannot see (cache
   // not synced, API server unreachable) is one we must not wave through: validation fails closed.
   if (ns === undefined && webhook === 'validate') {
@@ -88,7 +92,7 @@ async function review(webhook: Webhook, parsed: ParsedReview, ctx: ReviewContext
   if (!isStoreNamespace(ns, policy)) return skip
   const tenant = info.object.metadata?.labels?.[TENANT_LABEL] ?? ns.labels[TENANT_LABEL]
 
-  try {
+  return guarded(ctx, webhook, parsed, tenant, async () => {
     if (webhook === 'mutate') {
       const { patch } = mutate(info, ns, policy, ctx.cluster)
       const encoded = patch.length === 0 ? '' : Buffer.from(JSON.stringify(patch)).toString('base64')
@@ -98,17 +102,30 @@ async function review(webhook: Webhook, parsed: ParsedReview, ctx: ReviewContext
       }
       return mutation(uid, encoded, tenant)
     }
-    const result = validate(info, ns, policy, ctx.cluster)
-    const response: AdmissionResponse = { uid, allowed: result.allowed }
-    if (result.warnings.length > 0) response.warnings = result.warnings.map(formatWarning)
-    if (!result.allowed) response.status = { code: 403, message: formatDenial(result.violations) }
-    const rules = [...result.violations, ...result.warnings].map((v) => v.rule)
-    const decision: Decision = !result.allowed ? 'deny' : result.warnings.length > 0 ? 'warn' : 'allow'
-    return { response, decision, tenant, rules }
+    // Cache, then live: objects the judgement names that the cache lacks are read before it stands.
+    const result = await new ResolvingLookup(ctx.cluster).settle((lookup) => validate(info, ns, policy, lookup))
+    return judged(uid, result, tenant)
+  })
+}
+
+/** `decide()`, or on an internal error: mutate fails open (allow unpatched), validate fails closed. */
+async function guarded(ctx: ReviewContext, webhook: Webhook, parsed: ParsedReview, tenant: string | undefined, decide: () => Outcome | Promise<Outcome>): Promise<Outcome> {
+  const { uid } = parsed
+  try {
+    return await decide()
   } catch (err) {
     ctx.logger.error({ err, uid, webhook, namespace: parsed.namespace, kind: parsed.kind }, 'pipeline failed')
     if (webhook === 'mutate') return { response: { uid, allowed: true }, decision: 'error', tenant, rules: [] }
     const message = `store-admission could not judge this ${parsed.kind} (internal error: ${err instanceof Error ? err.message : String(err)}); denied because validation fails closed`
     return { response: { uid, allowed: false, status: { code: 500, message } }, decision: 'error', tenant, rules: [] }
   }
+}
+
+function judged(uid: string, result: ValidationResult, tenant: string | undefined): Outcome {
+  const response: AdmissionResponse = { uid, allowed: result.allowed }
+  if (result.warnings.length > 0) response.warnings = result.warnings.map(formatWarning)
+  if (!result.allowed) response.status = { code: 403, message: formatDenial(result.violations) }
+  const rules = [...result.violations, ...result.warnings].map((v) => v.rule)
+  const decision: Decision = !result.allowed ? 'deny' : result.warnings.length > 0 ? 'warn' : 'allow'
+  return { response, decision, tenant, rules }
 }

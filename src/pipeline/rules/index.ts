@@ -5,19 +5,21 @@ import { hostNamespaces } from './host-namespaces.js'
 import { hostPorts } from './host-ports.js'
 import { imageRegistry } from './image-registry.js'
 import { imageTag } from './image-tag.js'
+import { namespaceTenant } from './namespace-tenant.js'
 import { privilegeEscalation } from './privilege-escalation.js'
 import { privileged } from './privileged.js'
 import { resources } from './resources.js'
-import type { Rule } from './rule.js'
+import type { RequestRule, Rule } from './rule.js'
 import { runAsRoot } from './run-as-root.js'
 import { seccomp } from './seccomp.js'
 import { serviceAccountToken } from './service-account-token.js'
 import { storefrontShape } from './storefront-shape.js'
+import { tenantIdentity } from './tenant-identity.js'
 import { tenantMismatch } from './tenant-mismatch.js'
 import { tenantMissing } from './tenant-missing.js'
 import { volumeTypes } from './volume-types.js'
 
-export type { Finding, PodView, Rule } from './rule.js'
+export type { Finding, PodView, RequestRule, RequestView, Rule } from './rule.js'
 
 export const RULES: readonly Rule[] = [
   tenantMismatch, tenantMissing, crossTenantReference,
@@ -25,3 +27,6 @@ export const RULES: readonly Rule[] = [
   runAsRoot, capabilities, seccomp, resources,
   imageTag, imageRegistry, serviceAccountToken, storefrontShape,
 ]
+
+/** Rules on the request itself (who asks for what object), reported before the pod's. */
+export const REQUEST_RULES: readonly RequestRule[] = [tenantIdentity, namespaceTenant]

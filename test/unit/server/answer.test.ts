@@ -28,7 +28,7 @@ function context(policy: Policy = defaultPolicy()) {
   const cluster: ClusterView = {
     namespace: (name) => namespaces.get(name) ?? (state.lookups++, Promise.resolve(asked.get(name))),
     cachedNamespace: (name) => namespaces.get(name),
-    labelsOf: () => undefined, synced: () => true, stop: async () => {},
+    labelsOf: () => undefined, fetchLabels: () => Promise.resolve(undefined), synced: () => true, stop: async () => {},
   }
   const patches = new PatchCache(16)
   const recall = patches.recall.bind(patches)
