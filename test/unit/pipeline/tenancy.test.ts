@@ -29,7 +29,7 @@ function request(kind: string, object: KubernetesObject, who: Who | undefined, o
 }
 
 const judge = (req: AdmissionRequestInfo, lookup: ResourceLookup = lookupOf(), p: Policy = policy, ns: NamespaceInfo = MALL) => validate(req, ns, p, lookup)
-const labelled = (tenant: string | undefined) => (tenant ? { [TENANT]: tenant } : {})
+const labelled = (tenant: string | undefined): Record<string, string> => (tenant ? { [TENANT]: tenant } : {})
 const secret = (tenant?: string, name = 'db'): KubernetesObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, labels: labelled(tenant) } })
 const tenantPod = (tenant: string, owner?: object) => {
   const pod = mutated(plainPod({ labels: labelled(tenant) }), MALL)
