@@ -6,7 +6,7 @@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
 import type { Logger } from 'pino'
 import type { NamespaceInfo } from '../pipeline/types.js'
-import { readLabels, startMetadataCache } from './metadata-cache.js'
+import { keepAliveAgent, readLabels, startMetadataCache } from './metadata-cache.js'
 import { type ClusterView, objectPath } from './types.js'
 
 const MISS_LOOKUP_TIMEOUT_MS = 2000
@@ -21,6 +21,8 @@ export function loadKubeConfig(path: string | undefined): KubeConfig {
 export function startLiveCluster(kc: KubeConfig, logger: Logger): ClusterView {
   const core = kc.makeApiClient(CoreV1Api)
   const namespaces = startMetadataCache(kc, '/api/v1/namespaces', logger)
+  // Without one (credentials not ready), each read makes its own connection, as client-node does.
+  const agent = keepAliveAgent(kc).catch(() => undefined)
 
   // A namespace created an instant before its first pod may not have reached the watch yet.
   const readNamespace = async (name: string): Promise<NamespaceInfo | undefined> => {
@@ -43,7 +45,7 @@ export function startLiveCluster(kc: KubeConfig, logger: Logger): ClusterView {
     labelsOf: () => undefined,
     fetchLabels: async (kind, namespace, name) => {
       try {
-        return await readLabels(kc, objectPath(kind, namespace, name), MISS_LOOKUP_TIMEOUT_MS)
+        return await readLabels(kc, objectPath(kind, namespace, name), MISS_LOOKUP_TIMEOUT_MS, await agent)
       } catch (err) {
         // Judged as missing (validation fails closed); a 403 means the namespace lacks the Role.
         logger.warn({ kind, namespace, name, error: (err as Error).message }, 'object lookup failed')
@@ -51,7 +53,10 @@ export function startLiveCluster(kc: KubeConfig, logger: Logger): ClusterView {
       }
     },
     synced: () => namespaces.synced(),
-    stop: () => namespaces.stop(),
+    stop: async () => {
+      await namespaces.stop()
+      ;(await agent)?.destroy()
+    },
   }
 }
 

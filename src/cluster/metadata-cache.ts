@@ -3,7 +3,7 @@
 // ConfigMap data never reach the webhook, and a cluster of large ConfigMaps costs no more to list
 // than one of small ones. client-node's ListWatch does the list/watch/re-list bookkeeping.
 import { request as httpRequest } from 'node:http'
-import { type RequestOptions, request as httpsRequest } from 'node:https'
+import { Agent, type RequestOptions, request as httpsRequest } from 'node:https'
 import { type KubeConfig, type KubernetesListObject, type KubernetesObject, ListWatch, Watch } from '@kubernetes/client-node'
 import type { Logger } from 'pino'
 
@@ -20,13 +20,26 @@ function strip(obj: KubernetesObject): KubernetesObject {
   }
 }
 
+/**
+ * A keep-alive agent with the kubeconfig's TLS material: client-node makes a new agent (a new TLS
+ * handshake) per request, which a webhook reading objects on every review cannot afford. Header
+ * credentials (tokens) are still applied per request. Whoever makes it destroys it, or its idle
+ * sockets hold the process open.
+ */
+export async function keepAliveAgent(kc: KubeConfig): Promise<Agent | undefined> {
+  const options: RequestOptions = {}
+  await kc.applyToHTTPSOptions(options)
+  return options.agent instanceof Agent ? new Agent({ ...options.agent.options, keepAlive: true }) : undefined
+}
+
 /** GETs `path` asking for `accept`; resolves with the status and the parsed body (404 included). */
-async function getJson(kc: KubeConfig, what: string, path: string, accept: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; body: unknown }> {
+async function getJson(kc: KubeConfig, what: string, path: string, accept: string, timeoutMs: number, signal?: AbortSignal, agent?: Agent): Promise<{ status: number; body: unknown }> {
   const cluster = kc.getCurrentCluster()
   if (!cluster) throw new Error('the kubeconfig has no current cluster')
   const url = new URL(cluster.server + path)
   const options: RequestOptions = { headers: { Accept: accept }, timeout: timeoutMs, ...(signal ? { signal } : {}) }
   await kc.applyToHTTPSOptions(options)
+  if (agent) options.agent = agent
   const send = url.protocol === 'http:' ? httpRequest : httpsRequest
   return new Promise((resolve, reject) => {
     const req = send(url, options, (res) => {
@@ -58,8 +71,8 @@ export async function listMetadata(kc: KubeConfig, path: string, signal?: AbortS
 }
 
 /** The labels of the object at `path` (metadata only), or undefined when it does not exist. */
-export async function readLabels(kc: KubeConfig, path: string, timeoutMs: number): Promise<Record<string, string> | undefined> {
-  const { status, body } = await getJson(kc, 'get', path, METADATA_GET, timeoutMs)
+export async function readLabels(kc: KubeConfig, path: string, timeoutMs: number, agent?: Agent): Promise<Record<string, string> | undefined> {
+  const { status, body } = await getJson(kc, 'get', path, METADATA_GET, timeoutMs, undefined, agent)
   return status === 404 ? undefined : (body as KubernetesObject).metadata?.labels ?? {}
 }
 
