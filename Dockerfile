@@ -25,6 +25,8 @@ COPY package.json ./
 COPY bin ./bin
 COPY schemas ./schemas
 COPY policy ./policy
+# The copy-public-files script the webhook injects: the library chart's own copy, read at start.
+COPY charts/store-lib/templates/_copy-public-files.tpl ./charts/store-lib/templates/
 USER 65532:65532
 EXPOSE 8443
 # The distroless entrypoint is node; liveness/readiness: GET https://:8443/healthz and /readyz.

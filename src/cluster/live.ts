@@ -35,13 +35,11 @@ export function startLiveCluster(kc: KubeConfig, logger: Logger): ClusterView {
     }
   }
 
-  const cachedNamespace = (name: string): NamespaceInfo | undefined => {
-    const labels = namespaces.labelsOf('', name)
-    return labels === undefined ? undefined : { name, labels }
-  }
   return {
-    namespace: (name) => cachedNamespace(name) ?? withTimeout(readNamespace(name), MISS_LOOKUP_TIMEOUT_MS),
-    cachedNamespace,
+    namespace: async (name) => {
+      const labels = namespaces.labelsOf('', name)
+      return labels === undefined ? withTimeout(readNamespace(name), MISS_LOOKUP_TIMEOUT_MS) : { name, labels }
+    },
     labelsOf: () => undefined,
     fetchLabels: async (kind, namespace, name) => {
       try {

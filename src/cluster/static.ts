@@ -47,8 +47,7 @@ export function loadStaticCluster(path: string): ClusterView {
   const labelsOf = (kind: LookupKind, namespace: string, name: string): Record<string, string> | undefined =>
     objects.get(kind)?.get(metaKey(namespace, name))
   return {
-    namespace: (name) => namespaces.get(name),
-    cachedNamespace: (name) => namespaces.get(name),
+    namespace: (name) => Promise.resolve(namespaces.get(name)),
     labelsOf,
     fetchLabels: (kind, namespace, name) => Promise.resolve(labelsOf(kind, namespace, name)),
     synced: () => true,

@@ -3,10 +3,8 @@
 import type { LookupKind, NamespaceInfo, ResourceLookup } from '../pipeline/types.js'
 
 export interface ClusterView extends ResourceLookup {
-  /** Labels of a namespace; a promise only when the cache misses and the API server is asked. */
-  namespace(name: string): NamespaceInfo | undefined | Promise<NamespaceInfo | undefined>
-  /** Labels of a namespace the cache holds; never asks the API server. */
-  cachedNamespace(name: string): NamespaceInfo | undefined
+  /** Labels of a namespace; undefined when it does not exist or cannot be read. */
+  namespace(name: string): Promise<NamespaceInfo | undefined>
   /** Labels of an object as the API server has them now (metadata only); undefined when it does not
    *  exist or cannot be read. `labelsOf` is what is cached, this is the truth. */
   fetchLabels(kind: LookupKind, namespace: string, name: string): Promise<Record<string, string> | undefined>

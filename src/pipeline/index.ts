@@ -2,15 +2,17 @@
 import type { V1Pod } from '@kubernetes/client-node'
 import type { Operation } from 'fast-json-patch'
 import type { Policy } from '../policy/policy.js'
-import { SHARED_LABEL, TENANT_LABEL } from './labels.js'
+import { MUTATED_BY_ANNOTATION, SHARED_LABEL, TENANT_LABEL } from './labels.js'
+import { MUTATED_BY } from '../version.js'
 import { MUTATIONS, type MutationContext } from './mutations/index.js'
 import { PatchDraft, cloneJson } from './patch.js'
 import { allContainersOf, containerPath, containersOf, isMirrorPod } from './pod.js'
 import { requesterOf } from './rules/identity.js'
 import { REQUEST_RULES, RULES, type Finding, type PodView } from './rules/index.js'
+import { podShapeProblem } from './shape.js'
 import { isPodController, podOfTemplate, templateOf, templatePath } from './templates.js'
 import type {
-  AdmissionRequestInfo, MutationResult, NamespaceInfo, ResourceLookup, RuleId, ValidationResult, Violation,
+  AdmissionRequestInfo, MutationResult, NamespaceInfo, ResourceLookup, RuleId, ValidationResult, Violation, Webhook,
 } from './types.js'
 
 export * from './types.js'
@@ -25,28 +27,47 @@ const EPHEMERAL_CONTAINERS = 'ephemeralcontainers'
 
 /** A namespace the webhooks act in: tenant label present, not excluded by the policy. */
 export function isStoreNamespace(ns: NamespaceInfo | undefined, policy: Policy): ns is NamespaceInfo {
-  return ns !== undefined && TENANT_LABEL in ns.labels && !policy.excludedNamespaces.includes(ns.name)
+  return ns !== undefined && Object.hasOwn(ns.labels, TENANT_LABEL) && !policy.excludedNamespaces.includes(ns.name)
+}
+
+/** A Namespace is judged on its own labels (namespace-tenant), not as an object in a namespace. */
+export const isNamespaceReview = (webhook: Webhook, req: AdmissionRequestInfo): boolean => webhook === 'validate' && req.kind === 'Namespace'
+
+/**
+ * Whether a webhook acts on a request at all (the one place that decides): /mutate on Pod CREATEs,
+ * /validate on CREATEs and UPDATEs, both in store namespaces only, and /validate on Namespaces
+ * wherever. The server logs the rest as skipped.
+ */
+export function actsOn(webhook: Webhook, req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy): boolean {
+  if (isNamespaceReview(webhook, req)) return req.operation === 'CREATE' || req.operation === 'UPDATE'
+  if (!isStoreNamespace(ns, policy)) return false
+  if (webhook === 'mutate') return req.kind === 'Pod' && req.operation === 'CREATE'
+  return req.operation === 'CREATE' || req.operation === 'UPDATE'
 }
 
 const isShared = (ns: NamespaceInfo): boolean => ns.labels[SHARED_LABEL] === 'true'
 
-/** The pod after every mutation, with the operations that made it; undefined for pods left alone. */
+/** The pod after every mutation, with the operations that made it; undefined for pods left alone
+ *  (mirror pods, and malformed ones: a patch built on them might not apply). */
 function runMutations(pod: V1Pod, ns: NamespaceInfo, policy: Policy): PatchDraft<V1Pod> | undefined {
-  if (!pod.spec || isMirrorPod(pod)) return undefined
+  if (!pod.spec || isMirrorPod(pod) || podShapeProblem(pod) !== undefined) return undefined
   const ctx: MutationContext = { policy, namespace: ns, shared: isShared(ns) }
   const draft = new PatchDraft(pod)
   for (const mutation of MUTATIONS) mutation.mutate(draft, ctx)
+  // Only a pod something changed is stamped: a pod that already conforms (the chart's) gets an
+  // empty patch, so the API server skips its patch path (decode, apply, managedFields again).
+  if (draft.ops.length > 0) draft.ensureFields(draft.doc, '', { metadata: { annotations: { [MUTATED_BY_ANNOTATION]: MUTATED_BY } } })
   return draft
 }
 
 /** The operations that make a pod in `ns` conform; empty when it already does. */
-export function mutatePod(pod: V1Pod, ns: NamespaceInfo, policy: Policy): Operation[] {
+function mutatePod(pod: V1Pod, ns: NamespaceInfo, policy: Policy): Operation[] {
   return runMutations(pod, ns, policy)?.ops ?? []
 }
 
 /** `POST /mutate`: Pods on CREATE in store namespaces. */
 export function mutate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, _lookup: ResourceLookup): MutationResult {
-  if (req.kind !== 'Pod' || req.operation !== 'CREATE' || !isStoreNamespace(ns, policy)) return { patch: [] }
+  if (!actsOn('mutate', req, ns, policy) || !isStoreNamespace(ns, policy)) return { patch: [] }
   return { patch: mutatePod(req.object, ns, policy) }
 }
 
@@ -112,6 +133,8 @@ const notExhaustive = (lookup: ResourceLookup): ResourceLookup => ({ labelsOf: (
  */
 function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, onlyUpdateRules: boolean, prefix: string): ValidationResult {
   if (!pod.spec) return ALLOW
+  const malformed = podShapeProblem(pod)
+  if (malformed !== undefined) throw new Error(`cannot judge a malformed pod: ${prefix}${malformed}`)
   const containers = onlyUpdateRules ? containersOf(pod.spec) : allContainersOf(pod.spec)
   const view: PodView = { pod, spec: pod.spec, containers, namespace: ns, shared: isShared(ns), policy, lookup }
   const found = { violations: [] as Violation[], warnings: [] as Violation[] }
@@ -129,9 +152,8 @@ function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLo
  * the pod it would become, with paths starting at the object.
  */
 export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup): ValidationResult {
-  if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return ALLOW
-  if (isExempt(req, policy)) return ALLOW
-  if (req.kind === 'Namespace') return judgeRequest(req, undefined, policy, lookup)
+  if (!actsOn('validate', req, ns, policy) || isExempt(req, policy)) return ALLOW
+  if (isNamespaceReview('validate', req)) return judgeRequest(req, undefined, policy, lookup)
   if (!isStoreNamespace(ns, policy)) return ALLOW
   if (req.kind === 'Pod' && isNodeMirrorPod(req)) return ALLOW
   return merge(judgeRequest(req, ns, policy, lookup), judgePodOf(req, ns, policy, lookup))
@@ -173,7 +195,7 @@ export function validateAsCreated(req: AdmissionRequestInfo, ns: NamespaceInfo |
   return validate({ ...req, operation: 'CREATE', object: pod }, ns, policy, lookup)
 }
 
-export const formatViolation = (v: Violation): string => `${v.rule}: ${v.path}: ${v.message}`
+const formatViolation = (v: Violation): string => `${v.rule}: ${v.path}: ${v.message}`
 
 /** The denial message: one line per violation, `<rule>: <path>: <reason>`. */
 export function formatDenial(violations: Violation[]): string {

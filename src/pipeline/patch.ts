@@ -4,7 +4,7 @@ import type { Operation } from 'fast-json-patch'
 type JsonObject = Record<string, unknown>
 
 /** JSON-pointer escaping of one path segment (RFC 6901): `~` -> `~0`, `/` -> `~1`. */
-export function escapeSegment(segment: string | number): string {
+function escapeSegment(segment: string | number): string {
   const text = String(segment)
   return text.includes('~') || text.includes('/') ? text.replaceAll('~', '~0').replaceAll('/', '~1') : text
 }

@@ -5,7 +5,7 @@ const SUFFIXES: Record<string, number> = {
 }
 
 /** The quantity as a number, or undefined when it is not one. */
-export function parseQuantity(quantity: string | number): number | undefined {
+function parseQuantity(quantity: string | number): number | undefined {
   const match = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(String(quantity).trim())
   const factor = match ? SUFFIXES[match[2] ?? ''] : undefined
   const value = match ? Number(match[1]) : NaN

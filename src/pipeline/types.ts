@@ -31,6 +31,9 @@ export const RULE_IDS = [
 ] as const
 export type RuleId = (typeof RULE_IDS)[number]
 
+/** The two admission webhooks: `POST /mutate` and `POST /validate`. */
+export type Webhook = 'mutate' | 'validate'
+
 export type Enforcement = 'deny' | 'warn' | 'off'
 
 /** The labels of a namespace as the pipeline sees them (from the cluster cache, a file, or CLI input). */
@@ -53,8 +56,6 @@ export interface ResourceLookup {
    */
   readonly exhaustive?: boolean
 }
-
-export type Operation6902 = Operation
 
 export interface AdmissionRequestInfo {
   operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT'
@@ -82,7 +83,7 @@ export interface Violation {
 
 export interface MutationResult {
   /** Minimal RFC 6902 operations against the submitted object; empty when nothing changes. */
-  patch: Operation6902[]
+  patch: Operation[]
 }
 
 export interface ValidationResult {

@@ -8,7 +8,7 @@ import { PolicyError, type Policy } from './policy.js'
 export { PolicyError, type Policy } from './policy.js'
 
 const schemaUrl = new URL('../../schemas/policy.schema.json', import.meta.url)
-export const policySchema: unknown = JSON.parse(readFileSync(schemaUrl, 'utf8'))
+const policySchema: unknown = JSON.parse(readFileSync(schemaUrl, 'utf8'))
 
 const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: true })
 const validatePolicy = ajv.compile<Policy>(policySchema as object)

@@ -1,8 +1,8 @@
-// AdmissionReview v1 on the wire: checking what the API server sent and wrapping our answer.
+// AdmissionReview v1 on the wire: the route schemas fastify checks requests and writes answers
+// with, and the review as the pipeline takes it.
+import type { FastifySchema } from 'fastify'
+import type { FastifySchemaValidationError } from 'fastify/types/schema.js'
 import type { AdmissionRequestInfo } from '../pipeline/types.js'
-
-/** Input we refuse with HTTP 400; the message says what is wrong. */
-export class BadRequest extends Error {}
 
 export interface AdmissionResponse {
   uid: string
@@ -13,74 +13,146 @@ export interface AdmissionResponse {
   status?: { code: number; message: string }
 }
 
+type Operation = AdmissionRequestInfo['operation']
+const OPERATIONS: Operation[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT']
+
+/** What the request schema lets through: the fields read here, as typed. */
+export interface AdmissionReviewBody {
+  apiVersion: 'admission.k8s.io/v1'
+  kind: 'AdmissionReview'
+  request: {
+    uid: string
+    kind: { kind: string }
+    operation: Operation
+    namespace?: string
+    subResource?: string
+    /** Required (an object) for CREATE and UPDATE; DELETE and CONNECT carry none to judge. */
+    object?: AdmissionRequestInfo['object'] | null
+    oldObject?: AdmissionRequestInfo['object'] | null
+    userInfo?: { username?: string; groups?: string[] }
+  }
+}
+
+const requestSchema = {
+  type: 'object',
+  required: ['uid', 'kind', 'operation'],
+  properties: {
+    uid: { type: 'string', minLength: 1 },
+    kind: { type: 'object', required: ['kind'], properties: { kind: { type: 'string', minLength: 1 } } },
+    operation: { enum: OPERATIONS },
+    namespace: { type: 'string' },
+    subResource: { type: 'string' },
+    object: { type: ['object', 'null'] },
+    oldObject: { type: ['object', 'null'] },
+    userInfo: {
+      type: 'object',
+      properties: { username: { type: 'string' }, groups: { type: 'array', items: { type: 'string' } } },
+    },
+  },
+  if: { properties: { operation: { enum: ['CREATE', 'UPDATE'] } } },
+  then: { required: ['object'], properties: { object: { type: 'object' } } },
+} as const
+
+const errorSchema = { type: 'object', properties: { error: { type: 'string' } } } as const
+
+export const reviewRouteSchema: FastifySchema = {
+  // In this order, so that what is not an AdmissionReview v1 at all is told so first.
+  body: {
+    type: 'object',
+    allOf: [
+      {
+        required: ['apiVersion', 'kind'],
+        properties: { apiVersion: { const: 'admission.k8s.io/v1' }, kind: { const: 'AdmissionReview' } },
+      },
+      { required: ['request'], properties: { request: requestSchema } },
+    ],
+  },
+  response: {
+    200: {
+      type: 'object',
+      required: ['apiVersion', 'kind', 'response'],
+      properties: {
+        apiVersion: { type: 'string' },
+        kind: { type: 'string' },
+        response: {
+          type: 'object',
+          required: ['uid', 'allowed'],
+          properties: {
+            uid: { type: 'string' },
+            allowed: { type: 'boolean' },
+            patchType: { type: 'string' },
+            patch: { type: 'string' },
+            warnings: { type: 'array', items: { type: 'string' } },
+            status: { type: 'object', properties: { code: { type: 'integer' }, message: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    '4xx': errorSchema,
+    '5xx': errorSchema,
+  },
+}
+
+/** The answer to a review, as the response schema writes it. */
+export function reviewAnswer(response: AdmissionResponse): { apiVersion: string; kind: string; response: AdmissionResponse } {
+  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response }
+}
+
+/**
+ * The 400 message for the first way a body fails the request schema, naming the field as a dotted
+ * path (`request.uid is missing`) and, for a wrong value, the value sent.
+ */
+export function schemaErrorMessage(errors: FastifySchemaValidationError[]): string {
+  const err = errors[0]
+  if (err === undefined) return 'request body is not an AdmissionReview'
+  const at = err.instancePath.split('/').filter(Boolean).join('.')
+  // ajv's verbose errors carry the value refused.
+  const { data } = err as { data?: unknown }
+  const got = data === undefined ? '' : `, got ${JSON.stringify(data)}`
+  const params = err.params as { missingProperty?: string; allowedValues?: unknown[]; allowedValue?: unknown; type?: unknown }
+  switch (err.keyword) {
+    case 'required':
+      if (at === '' && params.missingProperty === 'request') return 'AdmissionReview has no request'
+      return `${at === '' ? '' : `${at}.`}${params.missingProperty ?? '?'} is missing`
+    case 'const':
+      return `expected apiVersion admission.k8s.io/v1 and kind AdmissionReview; ${at} must be ${JSON.stringify(params.allowedValue)}${got}`
+    case 'enum':
+      return `${at} must be ${oneOf(params.allowedValues ?? [])}${got}`
+    case 'type':
+      if (at === '' && (data === undefined || data === null)) return 'request body is empty (or null); expected an AdmissionReview'
+      if (at === '') return 'request body must be a JSON object (an admission.k8s.io/v1 AdmissionReview)'
+      return `${at} must be of type ${String(params.type)}${got}`
+    default:
+      return `${at === '' ? 'request body' : at} ${err.message ?? 'is invalid'}`
+  }
+}
+
+const oneOf = (values: unknown[]): string => values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${String(values.at(-1))}`
+
 export interface ParsedReview {
   uid: string
-  operation: AdmissionRequestInfo['operation']
+  operation: Operation
   kind: string
+  /** The request's namespace, or the object's when the request names none. */
   namespace: string
   /** Absent for DELETE / CONNECT, which carry no object to judge. */
   info?: AdmissionRequestInfo
 }
 
-const OPERATIONS = new Set(['CREATE', 'UPDATE', 'DELETE', 'CONNECT'])
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-/** An AdmissionReview from the request body's text. */
-export function parseReviewText(text: string): ParsedReview {
-  if (text === '') throw new BadRequest('request body is empty; expected an AdmissionReview')
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch (err) {
-    throw new BadRequest(`request body is not valid JSON: ${(err as Error).message}`)
-  }
-  return readReview(body)
-}
-
-function readReview(body: unknown): ParsedReview {
-  if (!isRecord(body)) throw new BadRequest('request body must be a JSON object (an admission.k8s.io/v1 AdmissionReview)')
-  if (body.apiVersion !== 'admission.k8s.io/v1' || body.kind !== 'AdmissionReview') {
-    throw new BadRequest(
-      `expected apiVersion admission.k8s.io/v1 and kind AdmissionReview, got apiVersion ${JSON.stringify(body.apiVersion)} kind ${JSON.stringify(body.kind)}`,
-    )
-  }
+/** The review as the pipeline takes it, from a body the request schema passed. */
+export function readReview(body: AdmissionReviewBody): ParsedReview {
   const req = body.request
-  if (!isRecord(req)) throw new BadRequest('AdmissionReview has no request')
-  if (typeof req.uid !== 'string' || req.uid === '') throw new BadRequest('request.uid is missing')
-  const kind = isRecord(req.kind) ? req.kind.kind : undefined
-  if (typeof kind !== 'string' || kind === '') throw new BadRequest('request.kind.kind is missing')
-  const operation = req.operation
-  if (typeof operation !== 'string' || !OPERATIONS.has(operation)) {
-    throw new BadRequest(`request.operation must be CREATE, UPDATE, DELETE or CONNECT, got ${JSON.stringify(operation)}`)
-  }
-  const op = operation as AdmissionRequestInfo['operation']
-  const object = req.object
-  const objectNs = isRecord(object) && isRecord(object.metadata) ? object.metadata.namespace : undefined
-  const namespace = typeof req.namespace === 'string' && req.namespace !== '' ? req.namespace : typeof objectNs === 'string' ? objectNs : ''
-  const parsed: ParsedReview = { uid: req.uid, operation: op, kind, namespace }
-  if (op === 'DELETE' || op === 'CONNECT') return parsed
-  if (!isRecord(object)) throw new BadRequest(`request.object is missing (required for ${op})`)
-  parsed.info = { operation: op, kind, namespace, object: object }
-  if (typeof req.subResource === 'string' && req.subResource !== '') parsed.info.subResource = req.subResource
-  if (isRecord(req.oldObject)) parsed.info.oldObject = req.oldObject
+  const { uid, operation } = req
+  const kind = req.kind.kind
+  const object = req.object ?? undefined
+  const objectNs = object?.metadata?.namespace
+  const namespace = req.namespace !== undefined && req.namespace !== '' ? req.namespace : objectNs ?? ''
+  const parsed: ParsedReview = { uid, operation, kind, namespace }
+  if (object === undefined || operation === 'DELETE' || operation === 'CONNECT') return parsed
+  parsed.info = { operation, kind, namespace, object }
+  if (req.subResource !== undefined && req.subResource !== '') parsed.info.subResource = req.subResource
+  if (req.oldObject) parsed.info.oldObject = req.oldObject
   // Always set: someone asked, and a review that does not say who is judged as no one in particular.
-  const user = isRecord(req.userInfo) ? req.userInfo : {}
-  parsed.info.userInfo = {
-    ...(typeof user.username === 'string' ? { username: user.username } : {}),
-    ...(Array.isArray(user.groups) ? { groups: user.groups.filter((g): g is string => typeof g === 'string') } : {}),
-  }
+  parsed.info.userInfo = req.userInfo ?? {}
   return parsed
-}
-
-/**
- * The AdmissionReview answer as JSON text. The base64 patch is spliced in as it is: it needs no
- * escaping, and JSON.stringify would scan its kilobytes once more.
- */
-export function reviewJson(response: AdmissionResponse): string {
-  const { patch, ...rest } = response
-  const json = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: rest })
-  return patch === undefined ? json : `${json.slice(0, -2)},"patch":"${patch}"}}`
 }

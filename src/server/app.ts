@@ -1,10 +1,11 @@
 // The fastify HTTPS application: routes, error mapping and per-review logging/metrics.
 import type { Server } from 'node:https'
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
-import { BadRequest, reviewJson } from './admission.js'
-import type { Metrics, Webhook } from './metrics.js'
-import { type ReviewContext, answer } from './review.js'
+import type { Webhook } from '../pipeline/types.js'
+import { type AdmissionReviewBody, readReview, reviewAnswer, reviewRouteSchema, schemaErrorMessage } from './admission.js'
+import type { Metrics } from './metrics.js'
+import { type ReviewContext, review } from './review.js'
 
 export interface AppOptions {
   key: string
@@ -29,12 +30,13 @@ export function buildApp(opts: AppOptions): App {
     bodyLimit: opts.bodyLimit,
     logger: false,
     return503OnClosing: true,
+    // A review is taken as sent: no value coerced to the type the schema asks for; a refused value
+    // is named in the 400 (verbose).
+    ajv: { customOptions: { coerceTypes: false, verbose: true } },
+    schemaErrorFormatter: (errors) => new Error(schemaErrorMessage(errors)),
   }) as unknown as App
 
-  // The body stays text until the handler: the patch cache keys on it, and a JSON syntax error
-  // reaches the client with its position.
   app.removeContentTypeParser('text/plain')
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body))
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const message = clientError(err, opts.bodyLimit)
     if (message !== undefined) {
@@ -46,34 +48,32 @@ export function buildApp(opts: AppOptions): App {
   })
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url}` }))
 
-  const handler = (webhook: Webhook) => async (request: { body: unknown }, reply: FastifyReply) => {
+  const handler = (webhook: Webhook) => async (request: FastifyRequest<{ Body: AdmissionReviewBody }>) => {
     const started = performance.now()
-    // No body at all (and no Content-Type) comes as undefined.
-    const { review, outcome, replayed } = await answer(webhook, typeof request.body === 'string' ? request.body : '', opts.review)
+    const parsed = readReview(request.body)
+    const outcome = await review(webhook, parsed, opts.review)
     const seconds = (performance.now() - started) / 1000
-    metrics.requests.inc({ webhook, operation: review.operation, kind: review.kind, decision: outcome.decision })
+    metrics.requests.inc({ webhook, operation: parsed.operation, kind: parsed.kind, decision: outcome.decision })
     metrics.duration.observe({ webhook }, seconds)
     for (const rule of outcome.rules) metrics.violations.inc({ rule })
-    if (replayed) metrics.replayed.inc()
     logger.info(
       {
-        uid: review.uid,
+        uid: parsed.uid,
         webhook,
-        namespace: review.namespace,
+        namespace: parsed.namespace,
         tenant: outcome.tenant,
-        kind: review.kind,
-        operation: review.operation,
+        kind: parsed.kind,
+        operation: parsed.operation,
         decision: outcome.decision,
         duration_ms: Math.round(seconds * 1e6) / 1000,
         ...(outcome.rules.length > 0 ? { rules: outcome.rules } : {}),
-        ...(replayed ? { replayed } : {}),
       },
       'review',
     )
-    return reply.type('application/json; charset=utf-8').send(reviewJson(outcome.response))
+    return reviewAnswer(outcome.response)
   }
-  app.post('/mutate', handler('mutate'))
-  app.post('/validate', handler('validate'))
+  app.post('/mutate', { schema: reviewRouteSchema }, handler('mutate'))
+  app.post('/validate', { schema: reviewRouteSchema }, handler('validate'))
 
   app.get('/healthz', (_request, reply) => reply.send({ status: 'ok' }))
   app.get('/readyz', (_request, reply) => {
@@ -85,10 +85,14 @@ export function buildApp(opts: AppOptions): App {
   return app
 }
 
-/** The 400 message for input errors (ours and fastify's body parsing), undefined for server faults. */
+/** The 400 message for input errors (body parsing and the request schema), undefined for server faults. */
 function clientError(err: FastifyError, bodyLimit: number): string | undefined {
-  if (err instanceof BadRequest) return err.message
+  if (err.validation !== undefined) return err.message
   switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'request body is not valid JSON (or has a __proto__ or constructor.prototype key)'
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'request body is empty; expected an AdmissionReview'
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return `request body is larger than the limit of ${bodyLimit} bytes`
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

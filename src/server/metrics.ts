@@ -2,14 +2,11 @@
 // servers in one process never collide on prom-client's global registry.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
-export type Webhook = 'mutate' | 'validate'
-
 export interface Metrics {
   registry: Registry
   requests: Counter<'webhook' | 'operation' | 'kind' | 'decision'>
   duration: Histogram<'webhook'>
   violations: Counter<'rule'>
-  replayed: Counter
   certExpiry: Gauge
   policyReloadFailures: Counter
 }
@@ -37,11 +34,6 @@ export function createMetrics(): Metrics {
       name: 'store_admission_violations_total',
       help: 'Rule violations found (denials and warnings), by rule',
       labelNames: ['rule'],
-      registers: [registry],
-    }),
-    replayed: new Counter({
-      name: 'store_admission_replayed_total',
-      help: 'Reviews /mutate answered again from its cache of recent answers, without parsing them',
       registers: [registry],
     }),
     certExpiry: new Gauge({

@@ -5,12 +5,8 @@ import { loadStaticCluster } from '../cluster/static.js'
 import { type App, TLS_MIN_VERSION, buildApp } from './app.js'
 import { certExpirySeconds } from './certs.js'
 import { createMetrics } from './metrics.js'
-import { PatchCache } from './patch-cache.js'
 import { startPolicySource } from './policy-source.js'
 import { loadServingTls, watchTlsFiles } from './tls-source.js'
-
-/** Distinct pods whose patch is kept: a few hundred ReplicaSets scaling at once, a few MB at most. */
-const PATCH_CACHE_SIZE = 256
 
 export interface ServeOptions {
   port: number
@@ -82,7 +78,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       bodyLimit: o.bodyLimit,
       logger,
       metrics,
-      review: { policy: policy.current, cluster, ownNamespace: o.namespace, logger, patches: new PatchCache(PATCH_CACHE_SIZE) },
+      review: { policy: policy.current, cluster, ownNamespace: o.namespace, logger },
       pending: () => [
         ...(cluster.synced() ? [] : ['namespace cache']),
         ...(caSynced() ? [] : ['webhook caBundle']),

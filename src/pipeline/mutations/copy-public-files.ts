@@ -1,46 +1,35 @@
 // Storefront pods: the `copy-public-files` init container, first in initContainers.
+import { readFileSync } from 'node:fs'
 import type { V1Container } from '@kubernetes/client-node'
 import { COPY_PUBLIC_FILES, PUBLIC_PATH, PUBLIC_VOLUME, STORAGE_VOLUME } from '../labels.js'
 import type { Mutation } from './mutation.js'
 import { storefrontPlan } from './storefront.js'
 
 /**
- * Empties the shared emptyDir (a restarted pod may have left read-only copies), copies the image's
- * public files into it, creates Laravel's storage tree on the PVC and links public/storage to it.
- * POSIX sh, run with `sh -ec`; safe on a read-only source, when run twice, and as a non-root user
- * on a root-owned mount point (it never chmods the mount itself). Byte-for-byte the chart's
- * `store-lib.storefront.copyPublicFilesScript`: test/charts/webhook.test.ts compares them, and
- * test/runtime runs the chart's copy against real files.
+ * The script's one copy is the library chart's define, in a file of its own that ships with the
+ * package and the image (a library chart's `.Files` would resolve in the parent chart, so the chart
+ * cannot read a plain file of ours; we can read its template). Read once at start; it holds no
+ * template action, so helm renders exactly these bytes. POSIX sh, run with `sh -ec`; test/runtime
+ * runs it against real files.
  */
-export const COPY_PUBLIC_FILES_SCRIPT = `set -eu
-: "\${PUBLIC_SOURCE:?}" "\${PUBLIC_TARGET:?}" "\${STORAGE_TARGET:?}" "\${STORAGE_LINK_TARGET:?}"
-# 1. Empty the shared public dir (a previous run may have left read-only copies).
-for entry in "$PUBLIC_TARGET"/* "$PUBLIC_TARGET"/.[!.]* "$PUBLIC_TARGET"/..?*; do
-  if [ -L "$entry" ]; then rm -f "$entry"
-  elif [ -e "$entry" ]; then chmod -R u+w "$entry" && rm -rf "$entry"
-  fi
-done
-# 2. Copy the image's public files (links kept as links), then make the copy writable.
-cp -RP "$PUBLIC_SOURCE"/. "$PUBLIC_TARGET"/
-rm -rf "$PUBLIC_TARGET/storage"
-for entry in "$PUBLIC_TARGET"/* "$PUBLIC_TARGET"/.[!.]* "$PUBLIC_TARGET"/..?*; do
-  if [ -e "$entry" ] && [ ! -L "$entry" ]; then chmod -R u+w "$entry"; fi
-done
-# 3. Create Laravel's storage tree on the storage volume.
-for dir in app/public framework/cache/data framework/sessions framework/views logs; do
-  mkdir -p "$STORAGE_TARGET/$dir"
-done
-# 4. Recreate the public/storage symlink (emptyDirs do not keep the image's link).
-rm -f "$PUBLIC_TARGET/storage"
-ln -s "$STORAGE_LINK_TARGET" "$PUBLIC_TARGET/storage"
-echo "copy-public-files: $PUBLIC_SOURCE -> $PUBLIC_TARGET; storage tree in $STORAGE_TARGET; storage -> $STORAGE_LINK_TARGET"
-`
+const SCRIPT_TEMPLATE = new URL('../../../charts/store-lib/templates/_copy-public-files.tpl', import.meta.url)
+const SCRIPT_DEFINE = /\{\{- define "store-lib\.storefront\.copyPublicFilesScript" -\}\}([^]*?)\{\{- end -\}\}/
+
+/** The script of the copy-public-files define, as helm renders it into the chart's block scalar. */
+export function scriptOfTemplate(text: string, where: string): string {
+  const body = SCRIPT_DEFINE.exec(text)?.[1]
+  if (body === undefined) throw new Error(`${where}: no store-lib.storefront.copyPublicFilesScript define`)
+  if (body.includes('{{')) throw new Error(`${where}: the copy-public-files script must hold no template action`)
+  return `${body.trim()}\n`
+}
+
+export const COPY_PUBLIC_FILES_SCRIPT = scriptOfTemplate(readFileSync(SCRIPT_TEMPLATE, 'utf8'), SCRIPT_TEMPLATE.pathname)
 
 export const PUBLIC_TARGET = '/public-shared'
 export const STORAGE_TARGET = '/storage-shared'
 export const STORAGE_LINK_TARGET = '/var/www/html/storage/app/public'
 
-export function copyPublicFilesContainer(app: V1Container): V1Container {
+function copyPublicFilesContainer(app: V1Container): V1Container {
   return {
     name: COPY_PUBLIC_FILES,
     image: app.image,

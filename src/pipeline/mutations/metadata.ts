@@ -1,6 +1,5 @@
-// Tenant and part-of labels, and the mutated-by annotation.
-import { MUTATED_BY } from '../../version.js'
-import { MUTATED_BY_ANNOTATION, PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../labels.js'
+// Tenant and part-of labels (the mutated-by annotation is stamped last, on pods something changed).
+import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../labels.js'
 import type { Mutation } from './mutation.js'
 
 export const metadata: Mutation = {
@@ -11,7 +10,6 @@ export const metadata: Mutation = {
     const tenant = namespace.labels[TENANT_LABEL]
     if (!shared && tenant !== undefined) labels[TENANT_LABEL] = tenant
     labels[PART_OF_LABEL] = PART_OF_VALUE
-    const annotations = { [MUTATED_BY_ANNOTATION]: MUTATED_BY }
-    draft.ensureFields(draft.doc, '', { metadata: { labels, annotations } })
+    draft.ensureFields(draft.doc, '', { metadata: { labels } })
   },
 }

@@ -1,8 +1,8 @@
 import type { Rule } from './rule.js'
 
 // Pod Security "restricted": the only volume sources allowed.
-export const ALLOWED_VOLUME_TYPES = new Set([
-  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret',
+const ALLOWED_VOLUME_TYPES = new Set([
+  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret',
 ])
 
 export const volumeTypes: Rule = {

@@ -1,14 +1,17 @@
 // Mutation: golden patches for test/fixtures/pods, and the properties the contract requires.
 // Regenerate the golden files after an intended change with:
 //   UPDATE_GOLDEN=1 npx tap test/unit/pipeline/mutate.test.ts   (then review the git diff)
+// They are YAML, with the injected script and the version as markers, so a diff reads as a change.
 import { readdirSync, writeFileSync } from 'node:fs'
 import type { V1Pod } from '@kubernetes/client-node'
 import t from 'tap'
+import { stringify } from 'yaml'
 import { COPY_PUBLIC_FILES_SCRIPT, mutate, type NamespaceInfo } from '../../../src/pipeline/index.js'
 import { appContainerName } from '../../../src/pipeline/pod.js'
 import { writableVolumeName } from '../../../src/pipeline/mutations/read-only-root.js'
+import { scriptOfTemplate } from '../../../src/pipeline/mutations/copy-public-files.js'
 import { defaultPolicy } from '../../../src/policy/index.js'
-import { VERSION } from '../../../src/version.js'
+import { MUTATED_BY, VERSION } from '../../../src/version.js'
 import {
   ACME, MALL, NAMESPACES, NO_LOOKUP, fixture, fixturePod, mutated, plainPod, podRequest, validatePod,
 } from '../../fixtures/support.js'
@@ -17,10 +20,15 @@ const policy = defaultPolicy()
 const patchOf = (pod: V1Pod, ns: NamespaceInfo = ACME) => mutate(podRequest(pod, ns), ns, policy, NO_LOOKUP).patch
 const podNames = readdirSync(new URL('../../fixtures/pods/', import.meta.url)).map((f) => f.replace(/\.yaml$/, ''))
 
+const MARKERS = new Map<unknown, string>([
+  [COPY_PUBLIC_FILES_SCRIPT, '<copy-public-files script: charts/store-lib/templates/_copy-public-files.tpl>'],
+  [MUTATED_BY, 'store-admission/<version>'],
+])
+
 t.test('golden patches', async (t) => {
   for (const name of podNames) {
-    const actual = `${JSON.stringify(patchOf(fixturePod(name)), null, 2)}\n`
-    const goldenPath = `golden/${name}.patch.json`
+    const actual = stringify(patchOf(fixturePod(name)), (_key, value: unknown) => MARKERS.get(value) ?? value, { lineWidth: 0 })
+    const goldenPath = `golden/${name}.patch.yaml`
     if (process.env.UPDATE_GOLDEN) writeFileSync(new URL(`../../fixtures/${goldenPath}`, import.meta.url), actual)
     t.equal(actual, fixture(goldenPath), `${name} matches ${goldenPath}`)
   }
@@ -41,7 +49,13 @@ t.test('label keys are JSON-pointer escaped; missing objects are added whole fir
   t.ok(patch.some((op) => op.path === '/metadata/annotations/store.platform.io~1mutated-by' && op.op === 'add' && op.value === `store-admission/${VERSION}`))
   const bare = patchOf(fixturePod('worker-bare'))
   t.same(bare[0], { op: 'add', path: '/metadata/labels', value: { 'store.platform.io/tenant': 'acme', 'app.kubernetes.io/part-of': 'store-platform' } })
-  t.same(bare[1], { op: 'add', path: '/metadata/annotations', value: { 'store.platform.io/mutated-by': `store-admission/${VERSION}` } })
+  t.same(bare.at(-1), { op: 'add', path: '/metadata/annotations', value: { 'store.platform.io/mutated-by': `store-admission/${VERSION}` } }, 'stamped last')
+})
+
+t.test('a pod that needs nothing but the stamp gets an empty patch', async (t) => {
+  const once = mutated(fixturePod('storefront'))
+  delete once.metadata!.annotations!['store.platform.io/mutated-by']
+  t.same(patchOf(once), [], 'no annotation alone: the API server skips its patch path')
 })
 
 t.test('arrays are never replaced: another mutator\'s container, sidecar and volume survive', async (t) => {
@@ -161,4 +175,11 @@ t.test('writable volume names are valid DNS-1123 labels', async (t) => {
   const long = writableVolumeName('a'.repeat(60), '/very/long/path/to/somewhere')
   t.ok(long.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(long), long)
   t.not(long, writableVolumeName('a'.repeat(60), '/very/long/path/to/elsewhere'))
+})
+
+t.test('the injected script is the chart template\'s define, which must hold no template action', async (t) => {
+  const define = (body: string) => `{{/* doc */}}\n{{- define "store-lib.storefront.copyPublicFilesScript" -}}\n${body}\n{{- end -}}\n`
+  t.equal(scriptOfTemplate(define('set -eu\necho "$X"'), 'f'), 'set -eu\necho "$X"\n', 'as helm renders it into a block scalar')
+  t.throws(() => scriptOfTemplate(define('echo {{ .Values.x }}'), 'f.tpl'), /f\.tpl: the copy-public-files script must hold no template action/)
+  t.throws(() => scriptOfTemplate('{{- define "other" -}}x{{- end -}}', 'f.tpl'), /no store-lib\.storefront\.copyPublicFilesScript define/)
 })

@@ -12,14 +12,15 @@ function reviewWith(mutate: (r: { request: Record<string, unknown> } & Record<st
 }
 
 const cases: [string, string | object | undefined, RegExp, Record<string, string>?][] = [
-  ['not JSON', '{"apiVersion": "admission.k8s.io/v1", ', /^request body is not valid JSON: /],
+  ['not JSON', '{"apiVersion": "admission.k8s.io/v1", ', /^request body is not valid JSON/],
+  ['a __proto__ key', '{"apiVersion": "admission.k8s.io/v1", "__proto__": {"kind": "AdmissionReview"}}', /^request body is not valid JSON \(or has a __proto__/],
   ['empty body', '', /request body is empty/],
   ['a JSON array', '[1, 2]', /must be a JSON object/],
-  ['a v1beta1 review', reviewWith((r) => { r.apiVersion = 'admission.k8s.io/v1beta1' }), /expected apiVersion admission\.k8s\.io\/v1 and kind AdmissionReview, got apiVersion "admission\.k8s\.io\/v1beta1"/],
+  ['a v1beta1 review', reviewWith((r) => { r.apiVersion = 'admission.k8s.io/v1beta1' }), /expected apiVersion admission\.k8s\.io\/v1 and kind AdmissionReview; apiVersion must be "admission\.k8s\.io\/v1", got "admission\.k8s\.io\/v1beta1"/],
   ['not an AdmissionReview', { apiVersion: 'v1', kind: 'Pod' }, /expected apiVersion admission\.k8s\.io\/v1 and kind AdmissionReview/],
   ['no request', { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' }, /AdmissionReview has no request/],
   ['missing uid', reviewWith((r) => { delete r.request.uid }), /request\.uid is missing/],
-  ['missing kind', reviewWith((r) => { delete r.request.kind }), /request\.kind\.kind is missing/],
+  ['missing kind', reviewWith((r) => { delete r.request.kind }), /request\.kind is missing/],
   ['bad operation', reviewWith((r) => { r.request.operation = 'PATCH' }), /request\.operation must be CREATE, UPDATE, DELETE or CONNECT, got "PATCH"/],
   ['missing object', reviewWith((r) => { delete r.request.object }), /request\.object is missing/],
   ['wrong content type', 'uid=1', /Content-Type must be application\/json/, { 'content-type': 'application/x-www-form-urlencoded' }],

@@ -29,9 +29,9 @@ t.test('mergeCaBundle keeps other replicas\' CAs, adds ours once, drops garbage 
 
 t.test('static namespaces: labels of namespaces and referenced objects', async (t) => {
   const view = loadStaticCluster(NAMESPACES)
-  t.same(view.namespace('acme'), { name: 'acme', labels: { 'store.platform.io/tenant': 'acme' } })
-  t.same(view.namespace('plain'), { name: 'plain', labels: {} })
-  t.equal(view.namespace('missing'), undefined)
+  t.same(await view.namespace('acme'), { name: 'acme', labels: { 'store.platform.io/tenant': 'acme' } })
+  t.same(await view.namespace('plain'), { name: 'plain', labels: {} })
+  t.equal(await view.namespace('missing'), undefined)
   t.same(view.labelsOf('PersistentVolumeClaim', 'shared-stores', 'globex-storage'), { 'store.platform.io/tenant': 'globex' })
   t.equal(view.labelsOf('Secret', 'shared-stores', 'globex-storage'), undefined)
   t.ok(view.synced())

@@ -6,8 +6,9 @@ import { ResolvingLookup } from '../../../src/cluster/lookup.js'
 import type { ClusterView } from '../../../src/cluster/types.js'
 import type { LookupKind, NamespaceInfo } from '../../../src/pipeline/types.js'
 import { parsePolicy } from '../../../src/policy/index.js'
-import { PatchCache } from '../../../src/server/patch-cache.js'
-import { type ReviewContext, answer } from '../../../src/server/review.js'
+import { type AdmissionReviewBody, readReview } from '../../../src/server/admission.js'
+import { type ReviewContext, review as judgeReview } from '../../../src/server/review.js'
+import type { Webhook } from '../../../src/pipeline/types.js'
 
 const TENANT = 'store.platform.io/tenant'
 const policy = parsePolicy('tenants: {acme: {users: [alice]}}\nplatformAdmins: {users: [root]}\n', 'test policy')
@@ -17,8 +18,7 @@ const mall: NamespaceInfo = { name: 'mall', labels: { [TENANT]: 'mall', 'store.p
 function cluster(cached: Record<string, Record<string, string>>, live: Record<string, Record<string, string>>) {
   const asked = { namespaces: 0, fetched: [] as string[] }
   const view: ClusterView = {
-    namespace: (name) => { asked.namespaces++; return name === 'mall' ? mall : undefined },
-    cachedNamespace: (name) => (name === 'mall' ? mall : undefined),
+    namespace: (name) => { asked.namespaces++; return Promise.resolve(name === 'mall' ? mall : undefined) },
     labelsOf: (kind: LookupKind, ns: string, name: string) => cached[`${kind}/${ns}/${name}`],
     fetchLabels: (kind: LookupKind, ns: string, name: string) => {
       asked.fetched.push(`${kind}/${ns}/${name}`)
@@ -27,17 +27,20 @@ function cluster(cached: Record<string, Record<string, string>>, live: Record<st
     synced: () => true,
     stop: async () => {},
   }
-  const ctx: ReviewContext = { policy: () => policy, cluster: view, ownNamespace: 'store-admission', logger: pino({ level: 'silent' }), patches: new PatchCache(4) }
+  const ctx: ReviewContext = { policy: () => policy, cluster: view, ownNamespace: 'store-admission', logger: pino({ level: 'silent' }) }
   return { ctx, asked }
 }
 
-const review = (kind: string, object: object, username: string | undefined, namespace = 'mall', oldObject?: object) => JSON.stringify({
+const review = (kind: string, object: object, username: string | undefined, namespace = 'mall', oldObject?: object) => readReview({
   kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1',
   request: {
     uid: 'u1', kind: { group: '', version: 'v1', kind }, namespace, operation: oldObject ? 'UPDATE' : 'CREATE', object,
     ...(oldObject ? { oldObject } : {}), ...(username === undefined ? {} : { userInfo: { username, groups: ['system:authenticated'] } }),
   },
-})
+} as AdmissionReviewBody)
+
+/** The outcome, as the server would answer it. */
+const answer = async (webhook: Webhook, parsed: ReturnType<typeof readReview>, ctx: ReviewContext) => ({ outcome: await judgeReview(webhook, parsed, ctx) })
 
 const pod = (secretName: string) => ({
   apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', labels: { [TENANT]: 'acme' } },
