@@ -233,6 +233,17 @@ for (const v of [3, 4] as const) {
     const pods = getJson(['-n', mall, 'get', 'pods', '-l', `app.kubernetes.io/instance=${release}`]).items.filter((p: any) => p.status.phase === 'Running')
     t.ok(pods.length >= 3, `running pods: ${pods.map((p: any) => p.metadata.name).join(', ')}`)
     for (const p of pods) t.equal(p.metadata.labels[TENANT_LABEL], 'acme', p.metadata.name)
+    // The chart's selectors: globex can match them only by carrying acme's tenant, which it cannot.
+    const redis = getJson(['-n', mall, 'get', 'service', `${release}-bagisto-redis`]).spec.selector
+    t.equal(redis[TENANT_LABEL], 'acme', 'the chart\'s Redis Service selects by tenant')
+    const peers = getJson(['-n', mall, 'get', 'networkpolicy', `${release}-bagisto-redis`]).spec.ingress.flatMap((r: any) => r.from ?? [])
+    t.ok(peers.length > 0 && peers.every((f: any) => f.podSelector?.matchLabels?.[TENANT_LABEL] === 'acme'), 'its NetworkPolicy peers are acme\'s pods only')
+    const hijack = create(globexDev, pod(`hijack${v}`, 'acme', redis))
+    t.match(hijack.stderr, denial('tenant-identity', TENANT_FIELD, 'globex-dev'), 'a globex pod with the Service\'s selector labels: denied')
+    kubectlOk([...globexDev, 'create', '-f', '-'], pod(`lookalike${v}`, 'globex', { ...redis, [TENANT_LABEL]: 'globex' }))
+    const endpoints = getJson(['-n', mall, 'get', 'endpointslices', '-l', `kubernetes.io/service-name=${release}-bagisto-redis`]).items
+      .flatMap((e: any) => (e.endpoints ?? []).map((x: any) => x.targetRef?.name))
+    t.notOk(endpoints.includes(`lookalike${v}`), `a globex lookalike is no endpoint of acme's Redis: ${endpoints.join(', ')}`)
     const globex = helm(v, ['install', `globex${v}`, join(ROOT, 'charts', 'bagisto'), '-n', mall, '--set', 'tenant=acme', '--set', 'sharedNamespace=true',
       '--kube-as-user', 'globex-dev', '--kube-as-group', 'globex-devs'])
     t.not(globex.code, 0, 'globex cannot install a store as acme')
