@@ -2,6 +2,7 @@
 import type { V1Pod } from '@kubernetes/client-node'
 import type { Operation } from 'fast-json-patch'
 import type { Policy } from '../policy/policy.js'
+import { exceptionFor, exceptionWarning, type ExceptionSubject } from './exceptions.js'
 import { MUTATED_BY_ANNOTATION, SHARED_LABEL, TENANT_LABEL } from './labels.js'
 import { MUTATED_BY } from '../version.js'
 import { MUTATIONS, type MutationContext } from './mutations/index.js'
@@ -21,6 +22,7 @@ export { REQUEST_RULES, RULES } from './rules/index.js'
 export { hasPlatformAdmins } from './rules/identity.js'
 export { isPodController, templateOf, templatePath, withTemplatePod } from './templates.js'
 export * as labels from './labels.js'
+export { describeException, expiredExceptions, globMatches } from './exceptions.js'
 
 const ALLOW: ValidationResult = Object.freeze({ allowed: true, violations: [], warnings: [] })
 const EPHEMERAL_CONTAINERS = 'ephemeralcontainers'
@@ -93,12 +95,30 @@ function isExempt(req: AdmissionRequestInfo, policy: Policy): boolean {
 const isNodeMirrorPod = (req: AdmissionRequestInfo): boolean =>
   isMirrorPod(req.object) && (req.userInfo?.username ?? '').startsWith('system:node:')
 
-/** Violations and warnings of one rule's findings, by the rule's enforcement; none when it is off. */
-function enforce(id: RuleId, findings: Finding[], prefix: string, policy: Policy, into: { violations: Violation[]; warnings: Violation[] }): void {
+/** Who is judged and when, for the policy's exceptions; without a clock no exception applies. */
+interface Excepting {
+  subject: ExceptionSubject
+  now: Date | undefined
+}
+
+const NO_EXCEPTIONS: Excepting = { subject: { namespace: '', kind: '', name: '' }, now: undefined }
+
+function exceptingOf(req: AdmissionRequestInfo, ns: NamespaceInfo, now: Date | undefined): Excepting {
+  const meta = req.object.metadata
+  return { subject: { namespace: ns.name, kind: req.kind, name: meta?.name || meta?.generateName || '' }, now }
+}
+
+/**
+ * Violations and warnings of one rule's findings, by the rule's enforcement; none when it is off.
+ * A denial an unexpired policy exception covers is a warning carrying that exception.
+ */
+function enforce(id: RuleId, findings: Finding[], prefix: string, policy: Policy, into: { violations: Violation[]; warnings: Violation[] }, excepting: Excepting): void {
   const enforcement = policy.rules[id]
-  if (enforcement === 'off') return
-  const found = findings.map((f) => ({ rule: id, path: prefix + f.path, message: f.reason }))
-  ;(enforcement === 'warn' ? into.warnings : into.violations).push(...found)
+  if (enforcement === 'off' || findings.length === 0) return
+  const found: Violation[] = findings.map((f) => ({ rule: id, path: prefix + f.path, message: f.reason }))
+  const exception = enforcement === 'deny' && excepting.now ? exceptionFor(policy.exceptions, excepting.subject, id, excepting.now) : undefined
+  if (exception) into.warnings.push(...found.map((v) => ({ ...v, exception })))
+  else (enforcement === 'warn' ? into.warnings : into.violations).push(...found)
 }
 
 const result = (violations: Violation[], warnings: Violation[]): ValidationResult => ({ allowed: violations.length === 0, violations, warnings })
@@ -107,7 +127,7 @@ const result = (violations: Violation[], warnings: Violation[]): ValidationResul
  * Judges who asks for what (tenant-identity, namespace-tenant); nothing offline, where no one asks.
  * Paths start at the object for every kind but Pod, as a template's do.
  */
-function judgeRequest(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup): ValidationResult {
+function judgeRequest(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup, now: Date | undefined): ValidationResult {
   const requester = requesterOf(req)
   if (requester === undefined) return ALLOW
   const view = { request: req, requester, namespace: ns, shared: ns !== undefined && isShared(ns), policy, lookup }
@@ -115,7 +135,7 @@ function judgeRequest(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, 
   const found = { violations: [] as Violation[], warnings: [] as Violation[] }
   for (const rule of REQUEST_RULES) {
     if (req.operation === 'UPDATE' && !rule.appliesOnUpdate) continue
-    enforce(rule.id, rule.check(view), prefix, policy, found)
+    enforce(rule.id, rule.check(view), prefix, policy, found, ns ? exceptingOf(req, ns, now) : NO_EXCEPTIONS)
   }
   return result(found.violations, found.warnings)
 }
@@ -130,8 +150,9 @@ const notExhaustive = (lookup: ResourceLookup): ResourceLookup => ({ labelsOf: (
 /**
  * Judges a pod with the rules (all, or the UPDATE subset); `prefix` is put before every path.
  * Debug containers are judged with all rules only: no pod update can change them.
+ * A denial an unexpired policy exception covers is a warning carrying that exception.
  */
-function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, onlyUpdateRules: boolean, prefix: string): ValidationResult {
+function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, onlyUpdateRules: boolean, prefix: string, excepting: Excepting): ValidationResult {
   if (!pod.spec) return ALLOW
   const malformed = podShapeProblem(pod)
   if (malformed !== undefined) throw new Error(`cannot judge a malformed pod: ${prefix}${malformed}`)
@@ -140,7 +161,7 @@ function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLo
   const found = { violations: [] as Violation[], warnings: [] as Violation[] }
   for (const rule of RULES) {
     if (policy.rules[rule.id] === 'off' || (onlyUpdateRules && !rule.appliesOnUpdate)) continue
-    enforce(rule.id, rule.check(view), prefix, policy, found)
+    enforce(rule.id, rule.check(view), prefix, policy, found, excepting)
   }
   return result(found.violations, found.warnings)
 }
@@ -151,24 +172,25 @@ function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLo
  * rules, but by every rule when the update adds a debug container); a pod controller's template as
  * the pod it would become, with paths starting at the object.
  */
-export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup): ValidationResult {
+export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup, now?: Date): ValidationResult {
   if (!actsOn('validate', req, ns, policy) || isExempt(req, policy)) return ALLOW
-  if (isNamespaceReview('validate', req)) return judgeRequest(req, undefined, policy, lookup)
+  if (isNamespaceReview('validate', req)) return judgeRequest(req, undefined, policy, lookup, now)
   if (!isStoreNamespace(ns, policy)) return ALLOW
   if (req.kind === 'Pod' && isNodeMirrorPod(req)) return ALLOW
-  return merge(judgeRequest(req, ns, policy, lookup), judgePodOf(req, ns, policy, lookup))
+  return merge(judgeRequest(req, ns, policy, lookup, now), judgePodOf(req, ns, policy, lookup, now))
 }
 
-function judgePodOf(req: AdmissionRequestInfo, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup): ValidationResult {
+function judgePodOf(req: AdmissionRequestInfo, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, now: Date | undefined): ValidationResult {
   if (req.kind === 'Pod') {
-    if (req.operation === 'UPDATE' && req.subResource === EPHEMERAL_CONTAINERS) return judgeAddedDebugContainers(req, ns, policy, lookup)
-    return judge(req.object, ns, policy, lookup, req.operation === 'UPDATE', '')
+    const excepting = exceptingOf(req, ns, now)
+    if (req.operation === 'UPDATE' && req.subResource === EPHEMERAL_CONTAINERS) return judgeAddedDebugContainers(req, ns, policy, lookup, excepting)
+    return judge(req.object, ns, policy, lookup, req.operation === 'UPDATE', '', excepting)
   }
   if (!isPodController(req.kind)) return ALLOW
   const pod = podAfterMutation(req, ns, policy)
   if (!pod) return ALLOW
   const prefix = `${req.kind}/${req.object.metadata?.name ?? ''}: ${templatePath(req.kind) ?? ''}.`
-  return judge(pod, ns, policy, notExhaustive(lookup), false, prefix)
+  return judge(pod, ns, policy, notExhaustive(lookup), false, prefix, exceptingOf(req, ns, now))
 }
 
 /**
@@ -177,25 +199,25 @@ function judgePodOf(req: AdmissionRequestInfo, ns: NamespaceInfo, policy: Policy
  * every rule, and only what concerns the containers this request adds is reported: a pod admitted
  * under an older policy or an exemption can still be debugged.
  */
-function judgeAddedDebugContainers(req: AdmissionRequestInfo, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup): ValidationResult {
+function judgeAddedDebugContainers(req: AdmissionRequestInfo, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, excepting: Excepting): ValidationResult {
   const pod = req.object as V1Pod
   const old = req.oldObject as V1Pod | undefined
   const before = new Set((old?.spec?.ephemeralContainers ?? []).map((c) => c.name))
   const added = (pod.spec?.ephemeralContainers ?? []).filter((c) => !before.has(c.name)).map((c) => containerPath('ephemeralContainers', c.name))
   const concernsAdded = (v: Violation): boolean => added.some((path) => v.path === path || v.path.startsWith(`${path}.`))
-  const result = judge(pod, ns, policy, lookup, false, '')
+  const result = judge(pod, ns, policy, lookup, false, '', excepting)
   const violations = result.violations.filter(concernsAdded)
   return { allowed: violations.length === 0, violations, warnings: result.warnings.filter(concernsAdded) }
 }
 
 /** How the CLI judges anything: as the pod it would become once created (mutate, then validate). */
-export function validateAsCreated(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup): ValidationResult {
-  if (req.kind !== 'Pod') return validate({ ...req, operation: 'CREATE' }, ns, policy, lookup)
+export function validateAsCreated(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup, now?: Date): ValidationResult {
+  if (req.kind !== 'Pod') return validate({ ...req, operation: 'CREATE' }, ns, policy, lookup, now)
   const pod = podAfterMutation(req, ns, policy) ?? req.object
-  return validate({ ...req, operation: 'CREATE', object: pod }, ns, policy, lookup)
+  return validate({ ...req, operation: 'CREATE', object: pod }, ns, policy, lookup, now)
 }
 
-const formatViolation = (v: Violation): string => `${v.rule}: ${v.path}: ${v.message}`
+export const formatViolation = (v: Violation): string => `${v.rule}: ${v.path}: ${v.message}`
 
 /** The denial message: one line per violation, `<rule>: <path>: <reason>`. */
 export function formatDenial(violations: Violation[]): string {
@@ -204,6 +226,16 @@ export function formatDenial(violations: Violation[]): string {
 
 /** One AdmissionResponse warning line, at most 120 characters. */
 export function formatWarning(v: Violation): string {
-  const line = formatViolation(v).replace(/\s+/g, ' ')
+  return warningLine(formatViolation(v))
+}
+
+function warningLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ')
   return line.length <= 120 ? line : `${line.slice(0, 117)}...`
+}
+
+/** The AdmissionResponse warnings: one per violation, then one naming each exception applied. */
+export function formatWarnings(warnings: Violation[]): string[] {
+  const named = new Set(warnings.flatMap((v) => (v.exception ? [warningLine(exceptionWarning(v.exception))] : [])))
+  return [...warnings.map(formatWarning), ...named]
 }

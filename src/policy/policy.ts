@@ -16,6 +16,8 @@ export interface Policy {
   platformAdmins: Identities
   /** Usernames of controllers that create objects for an owner (kube-controller-manager's). */
   trustedControllers: string[]
+  /** Denials the platform lets through, with a warning, until each one expires. */
+  exceptions: PolicyException[]
 }
 
 export interface Identities {
@@ -26,6 +28,20 @@ export interface Identities {
 export interface TenantBinding extends Identities {
   /** `<namespace>:<name>`: the username system:serviceaccount:<namespace>:<name>. */
   serviceAccounts: string[]
+}
+
+/** Kinds an exception may name: what the pipeline judges, or `*` for any of them. */
+export type ExceptedKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob' | '*'
+
+export interface PolicyException {
+  namespace: string
+  /** Object name or glob (`*` any run of characters, `?` one). */
+  name: string
+  kind: ExceptedKind
+  rules: RuleId[]
+  /** RFC 3339. */
+  expires: string
+  reason: string
 }
 
 export class PolicyError extends Error {

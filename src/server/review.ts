@@ -1,7 +1,7 @@
 // One admission decision: the namespace lookup, the pipeline call, and how each webhook fails
 // (mutate fails open: allow unpatched; validate fails closed: deny).
 import type { Logger } from 'pino'
-import { actsOn, formatDenial, formatWarning, isNamespaceReview, isStoreNamespace, labels, mutate, validate } from '../pipeline/index.js'
+import { actsOn, formatDenial, formatWarnings, isNamespaceReview, isStoreNamespace, labels, mutate, validate } from '../pipeline/index.js'
 import type { RuleId, ValidationResult, Webhook } from '../pipeline/types.js'
 import type { Policy } from '../policy/index.js'
 import { ResolvingLookup } from '../cluster/lookup.js'
@@ -52,7 +52,8 @@ export async function review(webhook: Webhook, parsed: ParsedReview, ctx: Review
       return { response: { uid, allowed: true, patchType: 'JSONPatch', patch: encoded }, decision: 'patch', tenant, rules: [] }
     }
     // Cache, then live: objects the judgement names that the cache lacks are read before it stands.
-    const result = await new ResolvingLookup(ctx.cluster).settle((lookup) => validate(info, ns, policy, lookup))
+    const now = new Date()
+    const result = await new ResolvingLookup(ctx.cluster).settle((lookup) => validate(info, ns, policy, lookup, now))
     return judged(uid, result, tenant)
   } catch (err) {
     ctx.logger.error({ err, uid, webhook, namespace: parsed.namespace, kind: parsed.kind }, 'pipeline failed')
@@ -64,7 +65,7 @@ export async function review(webhook: Webhook, parsed: ParsedReview, ctx: Review
 
 function judged(uid: string, result: ValidationResult, tenant: string | undefined): Outcome {
   const response: AdmissionResponse = { uid, allowed: result.allowed }
-  if (result.warnings.length > 0) response.warnings = result.warnings.map(formatWarning)
+  if (result.warnings.length > 0) response.warnings = formatWarnings(result.warnings)
   if (!result.allowed) response.status = { code: 403, message: formatDenial(result.violations) }
   const rules = [...result.violations, ...result.warnings].map((v) => v.rule)
   const decision: Decision = !result.allowed ? 'deny' : result.warnings.length > 0 ? 'warn' : 'allow'
