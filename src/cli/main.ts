@@ -1,6 +1,6 @@
 // store-admission CLI: check | mutate | audit | serve | help | --version. Exit codes: 0 ok, 1 denied, 2 unusable input.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { RULES } from '../pipeline/index.js'
+import { REQUEST_RULES, RULES } from '../pipeline/index.js'
 import { VERSION } from '../version.js'
 import { check } from './check.js'
 import { FORMATS, isFormatName } from './formats/index.js'
@@ -65,6 +65,8 @@ exit status: 0 nothing denied, 1 something denied, 2 unusable input or nothing t
 
 rules:
 ${RULES.map((r) => `  ${r.id.padEnd(24)}${r.summary}`).join('\n')}
+rules on who asks (the webhook only; check has no requester):
+${REQUEST_RULES.map((r) => `  ${r.id.padEnd(24)}${r.summary}`).join('\n')}
 `,
   audit: `usage: store-admission audit [--kubeconfig F] [-n NS] [--policy F] [-o FORMAT]
 

@@ -1,10 +1,13 @@
-// The ClusterView of a real cluster: watch-backed metadata caches of Namespaces and of the
-// PVCs / Secrets / ConfigMaps pods reference (metadata only), through @kubernetes/client-node.
+// The ClusterView of a real cluster, through @kubernetes/client-node: a watch-backed metadata cache
+// of Namespaces, and live metadata GETs for the objects a request names. Those are not cached: the
+// webhook may read PVCs, Secrets, ConfigMaps and owners only in shared namespaces (a Role bound in
+// each, manifests/webhook/shared-namespace), so there is no cluster-wide list to watch, and an
+// answer read at admission time is the truth rather than a cache's recent past.
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
 import type { Logger } from 'pino'
-import type { NamespaceInfo, ReferencedKind } from '../pipeline/types.js'
-import { type MetadataCache, startMetadataCache } from './metadata-cache.js'
-import type { ClusterView } from './types.js'
+import type { NamespaceInfo } from '../pipeline/types.js'
+import { keepAliveAgent, readLabels, startMetadataCache } from './metadata-cache.js'
+import { type ClusterView, objectPath } from './types.js'
 
 const MISS_LOOKUP_TIMEOUT_MS = 2000
 
@@ -18,12 +21,8 @@ export function loadKubeConfig(path: string | undefined): KubeConfig {
 export function startLiveCluster(kc: KubeConfig, logger: Logger): ClusterView {
   const core = kc.makeApiClient(CoreV1Api)
   const namespaces = startMetadataCache(kc, '/api/v1/namespaces', logger)
-  const refs: Record<ReferencedKind, MetadataCache> = {
-    PersistentVolumeClaim: startMetadataCache(kc, '/api/v1/persistentvolumeclaims', logger),
-    Secret: startMetadataCache(kc, '/api/v1/secrets', logger),
-    ConfigMap: startMetadataCache(kc, '/api/v1/configmaps', logger),
-  }
-  const all = [namespaces, ...Object.values(refs)]
+  // Without one (credentials not ready), each read makes its own connection, as client-node does.
+  const agent = keepAliveAgent(kc).catch(() => undefined)
 
   // A namespace created an instant before its first pod may not have reached the watch yet.
   const readNamespace = async (name: string): Promise<NamespaceInfo | undefined> => {
@@ -41,10 +40,20 @@ export function startLiveCluster(kc: KubeConfig, logger: Logger): ClusterView {
       const labels = namespaces.labelsOf('', name)
       return labels === undefined ? withTimeout(readNamespace(name), MISS_LOOKUP_TIMEOUT_MS) : { name, labels }
     },
-    labelsOf: (kind, namespace, name) => refs[kind].labelsOf(namespace, name),
-    synced: () => all.every((c) => c.synced()),
+    labelsOf: () => undefined,
+    fetchLabels: async (kind, namespace, name) => {
+      try {
+        return await readLabels(kc, objectPath(kind, namespace, name), MISS_LOOKUP_TIMEOUT_MS, await agent)
+      } catch (err) {
+        // Judged as missing (validation fails closed); a 403 means the namespace lacks the Role.
+        logger.warn({ kind, namespace, name, error: (err as Error).message }, 'object lookup failed')
+        return undefined
+      }
+    },
+    synced: () => namespaces.synced(),
     stop: async () => {
-      await Promise.all(all.map((c) => c.stop()))
+      await namespaces.stop()
+      ;(await agent)?.destroy()
     },
   }
 }

@@ -3,13 +3,14 @@
 // ConfigMap data never reach the webhook, and a cluster of large ConfigMaps costs no more to list
 // than one of small ones. client-node's ListWatch does the list/watch/re-list bookkeeping.
 import { request as httpRequest } from 'node:http'
-import { type RequestOptions, request as httpsRequest } from 'node:https'
+import { Agent, type RequestOptions, request as httpsRequest } from 'node:https'
 import { type KubeConfig, type KubernetesListObject, type KubernetesObject, ListWatch, Watch } from '@kubernetes/client-node'
 import type { Logger } from 'pino'
 
 const RETRY_MS = 3000
 const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1'
 const METADATA_WATCH = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1'
+const METADATA_GET = METADATA_WATCH
 const LIST_TIMEOUT_MS = 60_000
 
 function strip(obj: KubernetesObject): KubernetesObject {
@@ -19,13 +20,26 @@ function strip(obj: KubernetesObject): KubernetesObject {
   }
 }
 
-/** Lists the objects at `path` (e.g. `/api/v1/secrets`) as metadata only; `signal` aborts it. */
-export async function listMetadata(kc: KubeConfig, path: string, signal?: AbortSignal): Promise<KubernetesListObject<KubernetesObject>> {
+/**
+ * A keep-alive agent with the kubeconfig's TLS material: client-node makes a new agent (a new TLS
+ * handshake) per request, which a webhook reading objects on every review cannot afford. Header
+ * credentials (tokens) are still applied per request. Whoever makes it destroys it, or its idle
+ * sockets hold the process open.
+ */
+export async function keepAliveAgent(kc: KubeConfig): Promise<Agent | undefined> {
+  const options: RequestOptions = {}
+  await kc.applyToHTTPSOptions(options)
+  return options.agent instanceof Agent ? new Agent({ ...options.agent.options, keepAlive: true }) : undefined
+}
+
+/** GETs `path` asking for `accept`; resolves with the status and the parsed body (404 included). */
+async function getJson(kc: KubeConfig, what: string, path: string, accept: string, timeoutMs: number, signal?: AbortSignal, agent?: Agent): Promise<{ status: number; body: unknown }> {
   const cluster = kc.getCurrentCluster()
   if (!cluster) throw new Error('the kubeconfig has no current cluster')
   const url = new URL(cluster.server + path)
-  const options: RequestOptions = { headers: { Accept: METADATA_LIST }, timeout: LIST_TIMEOUT_MS, ...(signal ? { signal } : {}) }
+  const options: RequestOptions = { headers: { Accept: accept }, timeout: timeoutMs, ...(signal ? { signal } : {}) }
   await kc.applyToHTTPSOptions(options)
+  if (agent) options.agent = agent
   const send = url.protocol === 'http:' ? httpRequest : httpsRequest
   return new Promise((resolve, reject) => {
     const req = send(url, options, (res) => {
@@ -34,18 +48,32 @@ export async function listMetadata(kc: KubeConfig, path: string, signal?: AbortS
       res.on('data', (chunk: string) => { text += chunk })
       res.on('error', reject)
       res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error(`list ${path}: HTTP ${res.statusCode}: ${text.slice(0, 300)}`))
+        const status = res.statusCode ?? 0
+        if (status !== 200 && status !== 404) return reject(new Error(`${what} ${path}: HTTP ${status}: ${text.slice(0, 300)}`))
         try {
-          resolve(JSON.parse(text) as KubernetesListObject<KubernetesObject>)
+          resolve({ status, body: JSON.parse(text) as unknown })
         } catch (err) {
-          reject(new Error(`list ${path}: not JSON: ${(err as Error).message}`))
+          reject(new Error(`${what} ${path}: not JSON: ${(err as Error).message}`))
         }
       })
     })
-    req.on('timeout', () => req.destroy(new Error(`list ${path}: no answer in ${LIST_TIMEOUT_MS / 1000} s`)))
+    req.on('timeout', () => req.destroy(new Error(`${what} ${path}: no answer in ${timeoutMs / 1000} s`)))
     req.on('error', reject)
     req.end()
   })
+}
+
+/** Lists the objects at `path` (e.g. `/api/v1/secrets`) as metadata only; `signal` aborts it. */
+export async function listMetadata(kc: KubeConfig, path: string, signal?: AbortSignal): Promise<KubernetesListObject<KubernetesObject>> {
+  const { status, body } = await getJson(kc, 'list', path, METADATA_LIST, LIST_TIMEOUT_MS, signal)
+  if (status !== 200) throw new Error(`list ${path}: HTTP ${status}: ${JSON.stringify(body).slice(0, 300)}`)
+  return body as KubernetesListObject<KubernetesObject>
+}
+
+/** The labels of the object at `path` (metadata only), or undefined when it does not exist. */
+export async function readLabels(kc: KubeConfig, path: string, timeoutMs: number, agent?: Agent): Promise<Record<string, string> | undefined> {
+  const { status, body } = await getJson(kc, 'get', path, METADATA_GET, timeoutMs, undefined, agent)
+  return status === 404 ? undefined : (body as KubernetesObject).metadata?.labels ?? {}
 }
 
 /** `kc`, asking for metadata only on the watch requests made with it. */

@@ -1,10 +1,11 @@
 // A ClusterView read once from a YAML file (--static-namespaces), for running without a cluster:
-// its Namespace documents give namespace labels; PVC / Secret / ConfigMap documents feed the
-// cross-tenant lookups of shared namespaces.
+// its Namespace documents give namespace labels; PVC / Secret / ConfigMap documents (and pod
+// controllers and Pods, as owners) feed the lookups of shared namespaces. The file is the whole
+// cluster: what it does not hold does not exist.
 import { readFileSync } from 'node:fs'
 import { parseAllDocuments } from 'yaml'
-import type { NamespaceInfo, ReferencedKind } from '../pipeline/types.js'
-import { type ClusterView, REFERENCED_KINDS, metaKey } from './types.js'
+import type { LookupKind, NamespaceInfo } from '../pipeline/types.js'
+import { type ClusterView, LOOKUP_PATHS, isLookupKind, metaKey } from './types.js'
 
 interface Doc {
   kind?: unknown
@@ -14,7 +15,7 @@ interface Doc {
 
 export function loadStaticCluster(path: string): ClusterView {
   const namespaces = new Map<string, NamespaceInfo>()
-  const objects = new Map<ReferencedKind, Map<string, Record<string, string>>>(REFERENCED_KINDS.map((k) => [k, new Map()]))
+  const objects = new Map<LookupKind, Map<string, Record<string, string>>>(Object.keys(LOOKUP_PATHS).filter(isLookupKind).map((k) => [k, new Map()]))
   const add = (doc: Doc, where: string): void => {
     if (typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items)) {
       doc.items.forEach((item: Doc, i) => add(item, `${where} items[${i}]`))
@@ -27,7 +28,7 @@ export function loadStaticCluster(path: string): ClusterView {
       namespaces.set(name, { name, labels })
       return
     }
-    const byKey = objects.get(doc.kind as ReferencedKind)
+    const byKey = isLookupKind(doc.kind) ? objects.get(doc.kind) : undefined
     if (!byKey) return // other kinds are irrelevant to admission decisions
     const ns = doc.metadata?.namespace
     if (typeof ns !== 'string' || ns === '') throw new Error(`${where} (${String(doc.kind)}/${name}): metadata.namespace is missing`)
@@ -43,9 +44,12 @@ export function loadStaticCluster(path: string): ClusterView {
     add(value, where)
   })
 
+  const labelsOf = (kind: LookupKind, namespace: string, name: string): Record<string, string> | undefined =>
+    objects.get(kind)?.get(metaKey(namespace, name))
   return {
     namespace: (name) => Promise.resolve(namespaces.get(name)),
-    labelsOf: (kind, namespace, name) => objects.get(kind)?.get(metaKey(namespace, name)),
+    labelsOf,
+    fetchLabels: (kind, namespace, name) => Promise.resolve(labelsOf(kind, namespace, name)),
     synced: () => true,
     stop: async () => {},
   }

@@ -8,16 +8,18 @@ import { MUTATED_BY } from '../version.js'
 import { MUTATIONS, type MutationContext } from './mutations/index.js'
 import { PatchDraft, cloneJson } from './patch.js'
 import { allContainersOf, containerPath, containersOf, isMirrorPod } from './pod.js'
-import { RULES, type PodView } from './rules/index.js'
+import { requesterOf } from './rules/identity.js'
+import { REQUEST_RULES, RULES, type Finding, type PodView } from './rules/index.js'
 import { podShapeProblem } from './shape.js'
 import { isPodController, podOfTemplate, templateOf, templatePath } from './templates.js'
 import type {
-  AdmissionRequestInfo, MutationResult, NamespaceInfo, ResourceLookup, ValidationResult, Violation, Webhook,
+  AdmissionRequestInfo, MutationResult, NamespaceInfo, ResourceLookup, RuleId, ValidationResult, Violation, Webhook,
 } from './types.js'
 
 export * from './types.js'
 export { COPY_PUBLIC_FILES_SCRIPT } from './mutations/index.js'
-export { RULES } from './rules/index.js'
+export { REQUEST_RULES, RULES } from './rules/index.js'
+export { hasPlatformAdmins } from './rules/identity.js'
 export { isPodController, templateOf, templatePath, withTemplatePod } from './templates.js'
 export * as labels from './labels.js'
 export { describeException, expiredExceptions, globMatches } from './exceptions.js'
@@ -30,11 +32,16 @@ export function isStoreNamespace(ns: NamespaceInfo | undefined, policy: Policy):
   return ns !== undefined && Object.hasOwn(ns.labels, TENANT_LABEL) && !policy.excludedNamespaces.includes(ns.name)
 }
 
+/** A Namespace is judged on its own labels (namespace-tenant), not as an object in a namespace. */
+export const isNamespaceReview = (webhook: Webhook, req: AdmissionRequestInfo): boolean => webhook === 'validate' && req.kind === 'Namespace'
+
 /**
  * Whether a webhook acts on a request at all (the one place that decides): /mutate on Pod CREATEs,
- * /validate on CREATEs and UPDATEs, both in store namespaces only. The server logs the rest as skipped.
+ * /validate on CREATEs and UPDATEs, both in store namespaces only, and /validate on Namespaces
+ * wherever. The server logs the rest as skipped.
  */
-export function actsOn(webhook: Webhook, req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy): ns is NamespaceInfo {
+export function actsOn(webhook: Webhook, req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy): boolean {
+  if (isNamespaceReview(webhook, req)) return req.operation === 'CREATE' || req.operation === 'UPDATE'
   if (!isStoreNamespace(ns, policy)) return false
   if (webhook === 'mutate') return req.kind === 'Pod' && req.operation === 'CREATE'
   return req.operation === 'CREATE' || req.operation === 'UPDATE'
@@ -62,7 +69,7 @@ function mutatePod(pod: V1Pod, ns: NamespaceInfo, policy: Policy): Operation[] {
 
 /** `POST /mutate`: Pods on CREATE in store namespaces. */
 export function mutate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, _lookup: ResourceLookup): MutationResult {
-  if (!actsOn('mutate', req, ns, policy)) return { patch: [] }
+  if (!actsOn('mutate', req, ns, policy) || !isStoreNamespace(ns, policy)) return { patch: [] }
   return { patch: mutatePod(req.object, ns, policy) }
 }
 
@@ -94,10 +101,51 @@ interface Excepting {
   now: Date | undefined
 }
 
+const NO_EXCEPTIONS: Excepting = { subject: { namespace: '', kind: '', name: '' }, now: undefined }
+
 function exceptingOf(req: AdmissionRequestInfo, ns: NamespaceInfo, now: Date | undefined): Excepting {
   const meta = req.object.metadata
   return { subject: { namespace: ns.name, kind: req.kind, name: meta?.name || meta?.generateName || '' }, now }
 }
+
+/**
+ * Violations and warnings of one rule's findings, by the rule's enforcement; none when it is off.
+ * A denial an unexpired policy exception covers is a warning carrying that exception.
+ */
+function enforce(id: RuleId, findings: Finding[], prefix: string, policy: Policy, into: { violations: Violation[]; warnings: Violation[] }, excepting: Excepting): void {
+  const enforcement = policy.rules[id]
+  if (enforcement === 'off' || findings.length === 0) return
+  const found: Violation[] = findings.map((f) => ({ rule: id, path: prefix + f.path, message: f.reason }))
+  const exception = enforcement === 'deny' && excepting.now ? exceptionFor(policy.exceptions, excepting.subject, id, excepting.now) : undefined
+  if (exception) into.warnings.push(...found.map((v) => ({ ...v, exception })))
+  else (enforcement === 'warn' ? into.warnings : into.violations).push(...found)
+}
+
+const result = (violations: Violation[], warnings: Violation[]): ValidationResult => ({ allowed: violations.length === 0, violations, warnings })
+
+/**
+ * Judges who asks for what (tenant-identity, namespace-tenant); nothing offline, where no one asks.
+ * Paths start at the object for every kind but Pod, as a template's do.
+ */
+function judgeRequest(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup, now: Date | undefined): ValidationResult {
+  const requester = requesterOf(req)
+  if (requester === undefined) return ALLOW
+  const view = { request: req, requester, namespace: ns, shared: ns !== undefined && isShared(ns), policy, lookup }
+  const prefix = req.kind === 'Pod' ? '' : `${req.kind}/${req.object.metadata?.name ?? ''}: `
+  const found = { violations: [] as Violation[], warnings: [] as Violation[] }
+  for (const rule of REQUEST_RULES) {
+    if (req.operation === 'UPDATE' && !rule.appliesOnUpdate) continue
+    enforce(rule.id, rule.check(view), prefix, policy, found, ns ? exceptingOf(req, ns, now) : NO_EXCEPTIONS)
+  }
+  return result(found.violations, found.warnings)
+}
+
+const merge = (a: ValidationResult, b: ValidationResult): ValidationResult =>
+  a === ALLOW ? b : b === ALLOW ? a : result([...a.violations, ...b.violations], [...a.warnings, ...b.warnings])
+
+/** A lookup that cannot tell a missing object from one outside the input: a template's references
+ *  are judged again when its pods are created, and may be created after it. */
+const notExhaustive = (lookup: ResourceLookup): ResourceLookup => ({ labelsOf: (kind, namespace, name) => lookup.labelsOf(kind, namespace, name) })
 
 /**
  * Judges a pod with the rules (all, or the UPDATE subset); `prefix` is put before every path.
@@ -110,29 +158,30 @@ function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLo
   if (malformed !== undefined) throw new Error(`cannot judge a malformed pod: ${prefix}${malformed}`)
   const containers = onlyUpdateRules ? containersOf(pod.spec) : allContainersOf(pod.spec)
   const view: PodView = { pod, spec: pod.spec, containers, namespace: ns, shared: isShared(ns), policy, lookup }
-  const violations: Violation[] = []
-  const warnings: Violation[] = []
+  const found = { violations: [] as Violation[], warnings: [] as Violation[] }
   for (const rule of RULES) {
-    const enforcement = policy.rules[rule.id]
-    if (enforcement === 'off' || (onlyUpdateRules && !rule.appliesOnUpdate)) continue
-    const found: Violation[] = rule.check(view).map((f) => ({ rule: rule.id, path: prefix + f.path, message: f.reason }))
-    if (found.length === 0) continue
-    const exception = enforcement === 'deny' && excepting.now ? exceptionFor(policy.exceptions, excepting.subject, rule.id, excepting.now) : undefined
-    if (exception) warnings.push(...found.map((v) => ({ ...v, exception })))
-    else (enforcement === 'warn' ? warnings : violations).push(...found)
+    if (policy.rules[rule.id] === 'off' || (onlyUpdateRules && !rule.appliesOnUpdate)) continue
+    enforce(rule.id, rule.check(view), prefix, policy, found, excepting)
   }
-  return { allowed: violations.length === 0, violations, warnings }
+  return result(found.violations, found.warnings)
 }
 
 /**
- * `POST /validate`. A Pod is judged as it is (on UPDATE only the tenant and image rules, but by
- * every rule when the update adds a debug container); a pod controller's template as the pod it
- * would become, with paths starting at the object.
+ * `POST /validate`. Who asks is judged first (a Namespace's labels anywhere; in a shared namespace
+ * the tenant its objects carry). A Pod is judged as it is (on UPDATE only the tenant and image
+ * rules, but by every rule when the update adds a debug container); a pod controller's template as
+ * the pod it would become, with paths starting at the object.
  */
 export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup, now?: Date): ValidationResult {
   if (!actsOn('validate', req, ns, policy) || isExempt(req, policy)) return ALLOW
+  if (isNamespaceReview('validate', req)) return judgeRequest(req, undefined, policy, lookup, now)
+  if (!isStoreNamespace(ns, policy)) return ALLOW
+  if (req.kind === 'Pod' && isNodeMirrorPod(req)) return ALLOW
+  return merge(judgeRequest(req, ns, policy, lookup, now), judgePodOf(req, ns, policy, lookup, now))
+}
+
+function judgePodOf(req: AdmissionRequestInfo, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, now: Date | undefined): ValidationResult {
   if (req.kind === 'Pod') {
-    if (isNodeMirrorPod(req)) return ALLOW
     const excepting = exceptingOf(req, ns, now)
     if (req.operation === 'UPDATE' && req.subResource === EPHEMERAL_CONTAINERS) return judgeAddedDebugContainers(req, ns, policy, lookup, excepting)
     return judge(req.object, ns, policy, lookup, req.operation === 'UPDATE', '', excepting)
@@ -141,7 +190,7 @@ export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefine
   const pod = podAfterMutation(req, ns, policy)
   if (!pod) return ALLOW
   const prefix = `${req.kind}/${req.object.metadata?.name ?? ''}: ${templatePath(req.kind) ?? ''}.`
-  return judge(pod, ns, policy, lookup, false, prefix, exceptingOf(req, ns, now))
+  return judge(pod, ns, policy, notExhaustive(lookup), false, prefix, exceptingOf(req, ns, now))
 }
 
 /**

@@ -44,10 +44,18 @@ export interface NamespaceInfo {
 }
 
 export type ReferencedKind = 'PersistentVolumeClaim' | 'Secret' | 'ConfigMap'
+/** Kinds that own what a controller creates: pod controllers, and Pods (their ephemeral volume claims). */
+export type OwnerKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob' | 'Pod'
+export type LookupKind = ReferencedKind | OwnerKind
 
-/** Read-only view of objects a pod references; `undefined` when the object is not known. */
+/** Read-only view of the objects a request names (references, owners); labels, or `undefined`. */
 export interface ResourceLookup {
-  labelsOf(kind: ReferencedKind, namespace: string, name: string): Record<string, string> | undefined
+  labelsOf(kind: LookupKind, namespace: string, name: string): Record<string, string> | undefined
+  /**
+   * True when `undefined` means the object does not exist (the server looks every miss up live);
+   * false or absent for offline input, where an object it does not describe may still exist.
+   */
+  readonly exhaustive?: boolean
 }
 
 export interface AdmissionRequestInfo {
@@ -61,6 +69,8 @@ export interface AdmissionRequestInfo {
   subResource?: string
   /** The object before an UPDATE. */
   oldObject?: KubernetesObject
+  /** Who asked. Present on every admission review; absent when offline (CLI, audit), where no one
+   *  asks and the rules that judge the requester are not run. */
   userInfo?: { username?: string; groups?: string[] }
 }
 

@@ -11,8 +11,23 @@ export interface Policy {
   excludedNamespaces: string[]
   /** role -> container name (or `app`) -> paths that get an emptyDir under a read-only root. */
   readOnlyRootFilesystem: Record<string, Record<string, string[]>>
+  /** tenant -> who acts for it (read with Object.hasOwn: tenant names come from labels). */
+  tenants: Record<string, TenantBinding>
+  platformAdmins: Identities
+  /** Usernames of controllers that create objects for an owner (kube-controller-manager's). */
+  trustedControllers: string[]
   /** Denials the platform lets through, with a warning, until each one expires. */
   exceptions: PolicyException[]
+}
+
+export interface Identities {
+  users: string[]
+  groups: string[]
+}
+
+export interface TenantBinding extends Identities {
+  /** `<namespace>:<name>`: the username system:serviceaccount:<namespace>:<name>. */
+  serviceAccounts: string[]
 }
 
 /** Kinds an exception may name: what the pipeline judges, or `*` for any of them. */

@@ -158,6 +158,7 @@ export function readReview(body: AdmissionReviewBody): ParsedReview {
   parsed.info = { operation, kind, namespace, object }
   if (req.subResource !== undefined && req.subResource !== '') parsed.info.subResource = req.subResource
   if (req.oldObject) parsed.info.oldObject = req.oldObject
-  if (req.userInfo) parsed.info.userInfo = req.userInfo
+  // Always set: someone asked, and a review that does not say who is judged as no one in particular.
+  parsed.info.userInfo = req.userInfo ?? {}
   return parsed
 }

@@ -1,9 +1,10 @@
 // One admission decision: the namespace lookup, the pipeline call, and how each webhook fails
 // (mutate fails open: allow unpatched; validate fails closed: deny).
 import type { Logger } from 'pino'
-import { actsOn, formatDenial, formatWarnings, labels, mutate, validate } from '../pipeline/index.js'
-import type { RuleId, Webhook } from '../pipeline/types.js'
+import { actsOn, formatDenial, formatWarnings, isNamespaceReview, isStoreNamespace, labels, mutate, validate } from '../pipeline/index.js'
+import type { RuleId, ValidationResult, Webhook } from '../pipeline/types.js'
 import type { Policy } from '../policy/index.js'
+import { ResolvingLookup } from '../cluster/lookup.js'
 import type { ClusterView } from '../cluster/types.js'
 import type { AdmissionResponse, ParsedReview } from './admission.js'
 
@@ -29,35 +30,44 @@ export async function review(webhook: Webhook, parsed: ParsedReview, ctx: Review
   const skip: Outcome = { response: { uid, allowed: true }, decision: 'skip', tenant: undefined, rules: [] }
   if (!info || parsed.namespace === ctx.ownNamespace) return skip
 
-  const ns = await ctx.cluster.namespace(parsed.namespace)
+  // A Namespace is judged on its own labels: there is no namespace to look up (it may not exist yet).
+  const ofNamespace = isNamespaceReview(webhook, info)
+  const ns = ofNamespace ? undefined : await ctx.cluster.namespace(parsed.namespace)
   const policy = ctx.policy()
   // The webhook configurations select store namespaces only, so a namespace we cannot see (cache
   // not synced, API server unreachable) is one we must not wave through: validation fails closed.
-  if (ns === undefined && webhook === 'validate') {
+  if (ns === undefined && webhook === 'validate' && !ofNamespace) {
     const message = `store-admission does not know namespace ${JSON.stringify(parsed.namespace)} yet (namespace cache not synced or API server unreachable); denied because validation fails closed`
     return { response: { uid, allowed: false, status: { code: 500, message } }, decision: 'error', tenant: undefined, rules: [] }
   }
   if (!actsOn(webhook, info, ns, policy)) return skip
-  const tenant = info.object.metadata?.labels?.[labels.TENANT_LABEL] ?? ns.labels[labels.TENANT_LABEL]
+  const tenant = info.object.metadata?.labels?.[labels.TENANT_LABEL] ?? ns?.labels[labels.TENANT_LABEL]
 
   try {
     if (webhook === 'mutate') {
+      if (!isStoreNamespace(ns, policy)) return skip
       const { patch } = mutate(info, ns, policy, ctx.cluster)
       if (patch.length === 0) return { response: { uid, allowed: true }, decision: 'allow', tenant, rules: [] }
       const encoded = Buffer.from(JSON.stringify(patch)).toString('base64')
       return { response: { uid, allowed: true, patchType: 'JSONPatch', patch: encoded }, decision: 'patch', tenant, rules: [] }
     }
-    const result = validate(info, ns, policy, ctx.cluster, new Date())
-    const response: AdmissionResponse = { uid, allowed: result.allowed }
-    if (result.warnings.length > 0) response.warnings = formatWarnings(result.warnings)
-    if (!result.allowed) response.status = { code: 403, message: formatDenial(result.violations) }
-    const rules = [...result.violations, ...result.warnings].map((v) => v.rule)
-    const decision: Decision = !result.allowed ? 'deny' : result.warnings.length > 0 ? 'warn' : 'allow'
-    return { response, decision, tenant, rules }
+    // Cache, then live: objects the judgement names that the cache lacks are read before it stands.
+    const now = new Date()
+    const result = await new ResolvingLookup(ctx.cluster).settle((lookup) => validate(info, ns, policy, lookup, now))
+    return judged(uid, result, tenant)
   } catch (err) {
     ctx.logger.error({ err, uid, webhook, namespace: parsed.namespace, kind: parsed.kind }, 'pipeline failed')
     if (webhook === 'mutate') return { response: { uid, allowed: true }, decision: 'error', tenant, rules: [] }
     const message = `store-admission could not judge this ${parsed.kind} (internal error: ${err instanceof Error ? err.message : String(err)}); denied because validation fails closed`
     return { response: { uid, allowed: false, status: { code: 500, message } }, decision: 'error', tenant, rules: [] }
   }
+}
+
+function judged(uid: string, result: ValidationResult, tenant: string | undefined): Outcome {
+  const response: AdmissionResponse = { uid, allowed: result.allowed }
+  if (result.warnings.length > 0) response.warnings = formatWarnings(result.warnings)
+  if (!result.allowed) response.status = { code: 403, message: formatDenial(result.violations) }
+  const rules = [...result.violations, ...result.warnings].map((v) => v.rule)
+  const decision: Decision = !result.allowed ? 'deny' : result.warnings.length > 0 ? 'warn' : 'allow'
+  return { response, decision, tenant, rules }
 }

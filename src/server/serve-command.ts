@@ -27,7 +27,8 @@ Flags:
                             tls.crt, tls.key), reused while valid; give ca.crt to clients
   --policy F                policy YAML (default: built-in policy); reloaded when it changes, an
                             invalid change is refused and the last good policy kept
-  --static-namespaces F     YAML with Namespace (and PVC/Secret/ConfigMap) objects; no cluster is used
+  --static-namespaces F     YAML with Namespace (and PVC/Secret/ConfigMap, pod controller and Pod)
+                            objects; no cluster is used, and what the file lacks does not exist
   --kubeconfig F            kubeconfig (default: in-cluster or $KUBECONFIG / ~/.kube/config)
   --namespace NS            the webhook's own namespace (default: $POD_NAMESPACE, the service
                             account's namespace, or store-admission); never judged

@@ -53,6 +53,22 @@ t.test('the failure policies: mutation fails open, validation fails closed', asy
   }, 'pods and pod controllers on CREATE and UPDATE, debug containers as they are added')
 })
 
+t.test('the tenancy webhooks: shared namespaces\' PVCs, Secrets and ConfigMaps; every Namespace but the system ones', async (t) => {
+  const v = getJson(['get', 'validatingwebhookconfiguration', 'store-admission-validate'])
+  const byName = new Map<string, any>(v.webhooks.map((w: any) => [w.name, w]))
+  const shared = byName.get('shared.store.platform.io')
+  t.same(shared?.rules.map((r: any) => [r.resources, r.operations]), [[['persistentvolumeclaims', 'secrets', 'configmaps'], ['CREATE', 'UPDATE']]])
+  t.match(shared?.namespaceSelector.matchExpressions, [{ key: 'store.platform.io/tenant', operator: 'Exists' }, { key: 'store.platform.io/shared', operator: 'In', values: ['true'] }])
+  const namespaces = byName.get('namespace.store.platform.io')
+  t.same(namespaces?.rules.map((r: any) => [r.resources, r.operations, r.scope]), [[['namespaces'], ['CREATE', 'UPDATE'], 'Cluster']])
+  t.same(namespaces?.namespaceSelector, { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', 'kube-public', 'kube-node-lease', 'store-admission'] }] },
+    'a Namespace losing its tenant label is still matched; the system ones and the webhook\'s are not')
+  for (const w of [shared, namespaces]) {
+    t.equal(w?.failurePolicy, 'Fail')
+    t.equal(w?.clientConfig.url, `https://127.0.0.1:${port}/validate`)
+  }
+})
+
 t.test('kubectl apply -k manifests/webhook --dry-run=server is accepted', async (t) => {
   const r = kubectl(['apply', '-k', join(ROOT, 'manifests', 'webhook'), '--dry-run=server'])
   t.equal(r.code, 0, r.out)

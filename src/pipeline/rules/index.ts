@@ -7,23 +7,25 @@ import { hostPorts } from './host-ports.js'
 import { hostProcess } from './host-process.js'
 import { imageRegistry } from './image-registry.js'
 import { imageTag } from './image-tag.js'
+import { namespaceTenant } from './namespace-tenant.js'
 import { privilegeEscalation } from './privilege-escalation.js'
 import { privileged } from './privileged.js'
 import { probeHost } from './probe-host.js'
 import { procMount } from './proc-mount.js'
 import { resources } from './resources.js'
-import type { Rule } from './rule.js'
+import type { RequestRule, Rule } from './rule.js'
 import { runAsRoot } from './run-as-root.js'
 import { seccomp } from './seccomp.js'
 import { selinux } from './selinux.js'
 import { serviceAccountToken } from './service-account-token.js'
 import { storefrontShape } from './storefront-shape.js'
 import { sysctls } from './sysctls.js'
+import { tenantIdentity } from './tenant-identity.js'
 import { tenantMismatch } from './tenant-mismatch.js'
 import { tenantMissing } from './tenant-missing.js'
 import { volumeTypes } from './volume-types.js'
 
-export type { Finding, PodView, Rule } from './rule.js'
+export type { Finding, PodView, RequestRule, RequestView, Rule } from './rule.js'
 
 export const RULES: readonly Rule[] = [
   tenantMismatch, tenantMissing, crossTenantReference,
@@ -31,3 +33,6 @@ export const RULES: readonly Rule[] = [
   runAsRoot, capabilities, seccomp, selinux, procMount, apparmor, sysctls, hostProcess, probeHost, resources,
   imageTag, imageRegistry, serviceAccountToken, storefrontShape,
 ]
+
+/** Rules on the request itself (who asks for what object), reported before the pod's. */
+export const REQUEST_RULES: readonly RequestRule[] = [tenantIdentity, namespaceTenant]

@@ -1,7 +1,7 @@
 import type { V1Pod, V1PodSpec } from '@kubernetes/client-node'
 import type { Policy } from '../../policy/policy.js'
 import type { ContainerRef } from '../pod.js'
-import type { NamespaceInfo, ResourceLookup, RuleId } from '../types.js'
+import type { AdmissionRequestInfo, NamespaceInfo, ResourceLookup, RuleId } from '../types.js'
 
 /** Everything a rule may look at: the pod as it stands, and where it is. */
 export interface PodView {
@@ -27,4 +27,26 @@ export interface Rule {
   /** What the rule requires, in one line (for docs and `--help`). */
   summary: string
   check(view: PodView): Finding[]
+}
+
+/** Who asked, from the review's userInfo. */
+export interface Requester {
+  username: string
+  groups: string[]
+}
+
+/** Everything a rule that judges the request itself (who asks for what) may look at. */
+export interface RequestView {
+  request: AdmissionRequestInfo
+  requester: Requester
+  /** The namespace the object is in; undefined for cluster-scoped objects (Namespaces). */
+  namespace: NamespaceInfo | undefined
+  shared: boolean
+  policy: Policy
+  lookup: ResourceLookup
+}
+
+/** A rule on the request rather than on a pod: any kind, judged on CREATE and (if it says so) UPDATE. */
+export interface RequestRule extends Omit<Rule, 'check'> {
+  check(view: RequestView): Finding[]
 }

@@ -16,6 +16,16 @@ t.test('defaults', async (t) => {
   t.not(defaultPolicy().rules, p.rules, 'fresh objects each time')
 })
 
+t.test('tenancy keys: empty bindings and admins, the controller manager trusted; a binding\'s lists default', async (t) => {
+  const p = defaultPolicy()
+  t.same(p.tenants, {})
+  t.same(p.platformAdmins, { users: [], groups: [] })
+  t.ok(p.trustedControllers.includes('system:serviceaccount:kube-system:replicaset-controller'))
+  t.notOk(p.trustedControllers.some((u) => !u.startsWith('system:serviceaccount:kube-system:')), 'only kube-system service accounts')
+  const bound = parsePolicy('tenants:\n  acme: {groups: [acme-devs]}\n', 'p.yaml')
+  t.same(bound.tenants.acme, { users: [], groups: ['acme-devs'], serviceAccounts: [] })
+})
+
 t.test('partial policies keep the other defaults', async (t) => {
   const p = parsePolicy('rules:\n  image-tag: warn\nsecurityContext:\n  runAsUser: 1000\n', 'p.yaml')
   t.equal(p.rules['image-tag'], 'warn')
@@ -37,6 +47,11 @@ const rejections: Array<[string, RegExp]> = [
   ['readOnlyRootFilesystem:\n  storefront:\n    nginx: [tmp]\n', /readOnlyRootFilesystem\.storefront\.nginx\.0: must match pattern/],
   ['- a list\n', /\(top level\): must be object/],
   ['rules: [\n', /bad\.yaml: not valid YAML/],
+  ['tenants:\n  Acme_Corp: {users: [a]}\n', /tenants: must match pattern/],
+  ['tenants:\n  acme: {serviceAccounts: [deployer]}\n', /tenants\.acme\.serviceAccounts\.0: must match pattern/],
+  ['tenants:\n  acme: {user: [a]}\n', /tenants\.acme: unknown key "user"/],
+  ['platformAdmins: {users: [a], serviceAccounts: []}\n', /platformAdmins: unknown key "serviceAccounts"/],
+  ['trustedControllers: [""]\n', /trustedControllers\.0: must NOT have fewer than 1 characters/],
 ]
 for (const [text, message] of rejections) {
   t.test(`rejects ${JSON.stringify(text)}`, async (t) => {

@@ -22,7 +22,7 @@ function context() {
   const state = { policy: defaultPolicy() as Policy, asked: 0 }
   const cluster: ClusterView = {
     namespace: (name) => (state.asked++, Promise.resolve(namespaces.get(name))),
-    labelsOf: () => undefined, synced: () => true, stop: async () => {},
+    labelsOf: () => undefined, fetchLabels: () => Promise.resolve(undefined), synced: () => true, stop: async () => {},
   }
   const ctx: ReviewContext = { policy: () => state.policy, cluster, ownNamespace: 'store-admission', logger: pino({ level: 'silent' }) }
   return { ctx, namespaces, state }

@@ -1,0 +1,103 @@
+// The server's side of tenancy: who asked comes from the review's userInfo, a Namespace is judged
+// without a namespace lookup, and objects the cache lacks are read live before the decision stands.
+import { pino } from 'pino'
+import t from 'tap'
+import { ResolvingLookup } from '../../../src/cluster/lookup.js'
+import type { ClusterView } from '../../../src/cluster/types.js'
+import type { LookupKind, NamespaceInfo } from '../../../src/pipeline/types.js'
+import { parsePolicy } from '../../../src/policy/index.js'
+import { type AdmissionReviewBody, readReview } from '../../../src/server/admission.js'
+import { type ReviewContext, review as judgeReview } from '../../../src/server/review.js'
+import type { Webhook } from '../../../src/pipeline/types.js'
+
+const TENANT = 'store.platform.io/tenant'
+const policy = parsePolicy('tenants: {acme: {users: [alice]}}\nplatformAdmins: {users: [root]}\n', 'test policy')
+const mall: NamespaceInfo = { name: 'mall', labels: { [TENANT]: 'mall', 'store.platform.io/shared': 'true' } }
+
+/** A cluster whose cache holds `cached` and whose API server holds `live`; counts what is asked of each. */
+function cluster(cached: Record<string, Record<string, string>>, live: Record<string, Record<string, string>>) {
+  const asked = { namespaces: 0, fetched: [] as string[] }
+  const view: ClusterView = {
+    namespace: (name) => { asked.namespaces++; return Promise.resolve(name === 'mall' ? mall : undefined) },
+    labelsOf: (kind: LookupKind, ns: string, name: string) => cached[`${kind}/${ns}/${name}`],
+    fetchLabels: (kind: LookupKind, ns: string, name: string) => {
+      asked.fetched.push(`${kind}/${ns}/${name}`)
+      return Promise.resolve(live[`${kind}/${ns}/${name}`])
+    },
+    synced: () => true,
+    stop: async () => {},
+  }
+  const ctx: ReviewContext = { policy: () => policy, cluster: view, ownNamespace: 'store-admission', logger: pino({ level: 'silent' }) }
+  return { ctx, asked }
+}
+
+const review = (kind: string, object: object, username: string | undefined, namespace = 'mall', oldObject?: object) => readReview({
+  kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1',
+  request: {
+    uid: 'u1', kind: { group: '', version: 'v1', kind }, namespace, operation: oldObject ? 'UPDATE' : 'CREATE', object,
+    ...(oldObject ? { oldObject } : {}), ...(username === undefined ? {} : { userInfo: { username, groups: ['system:authenticated'] } }),
+  },
+} as AdmissionReviewBody)
+
+/** The outcome, as the server would answer it. */
+const answer = async (webhook: Webhook, parsed: ReturnType<typeof readReview>, ctx: ReviewContext) => ({ outcome: await judgeReview(webhook, parsed, ctx) })
+
+const pod = (secretName: string) => ({
+  apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', labels: { [TENANT]: 'acme' } },
+  spec: {
+    securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    volumes: [{ name: 's', secret: { secretName } }],
+    containers: [{
+      name: 'web', image: 'registry.example.com/web:1', resources: { requests: { cpu: '1', memory: '1Mi' }, limits: { memory: '1Mi' } },
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+    }],
+  },
+})
+
+t.test('a reference the cache lacks is read live before the pod is judged', async (t) => {
+  const { ctx, asked } = cluster({}, { 'Secret/mall/acme-db': { [TENANT]: 'acme' }, 'Secret/mall/globex-db': { [TENANT]: 'globex' } })
+  const own = await answer('validate', review('Pod', pod('acme-db'), 'alice'), ctx)
+  t.equal(own.outcome.decision, 'allow', JSON.stringify(own.outcome.response.status))
+  t.same(asked.fetched, ['Secret/mall/acme-db'], 'asked once')
+  const theirs = await answer('validate', review('Pod', pod('globex-db'), 'alice'), ctx)
+  t.match(theirs.outcome.response.status?.message, /cross-tenant-reference: spec\.volumes\[s\]\.secret\.secretName: Secret globex-db belongs to tenant "globex"/)
+  const missing = await answer('validate', review('Pod', pod('nothing'), 'alice'), ctx)
+  t.match(missing.outcome.response.status?.message, /Secret nothing does not exist in namespace mall/)
+})
+
+t.test('a cache hit is not asked again', async (t) => {
+  const { ctx, asked } = cluster({ 'Secret/mall/acme-db': { [TENANT]: 'acme' } }, {})
+  t.equal((await answer('validate', review('Pod', pod('acme-db'), 'alice'), ctx)).outcome.decision, 'allow')
+  t.same(asked.fetched, [])
+})
+
+t.test('the requester comes from userInfo; a review without one is no one in particular', async (t) => {
+  const { ctx } = cluster({}, {})
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', labels: { [TENANT]: 'acme' } } }
+  t.equal((await answer('validate', review('Secret', secret, 'alice'), ctx)).outcome.decision, 'allow')
+  t.match((await answer('validate', review('Secret', secret, 'bob'), ctx)).outcome.response.status?.message, /tenant-identity: Secret\/db: metadata\.labels\[store\.platform\.io\/tenant\]: user "bob" does not act for tenant "acme"/)
+  t.match((await answer('validate', review('Secret', secret, undefined), ctx)).outcome.response.status?.message, /user "" does not act/, 'no userInfo: denied, not skipped')
+})
+
+t.test('a Namespace is judged on its own labels, without a namespace lookup', async (t) => {
+  const { ctx, asked } = cluster({}, {})
+  const ns = (labels: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fresh', labels } })
+  const denied = await answer('validate', review('Namespace', ns({ [TENANT]: 'acme' }), 'bob', 'fresh'), ctx)
+  t.equal(denied.outcome.decision, 'deny')
+  t.equal(denied.outcome.response.status?.code, 403)
+  t.match(denied.outcome.response.status?.message, /namespace-tenant: Namespace\/fresh: metadata\.labels\[store\.platform\.io\/tenant\]: user "bob" is not a platform admin/)
+  t.equal((await answer('validate', review('Namespace', ns({ [TENANT]: 'acme' }), 'root', 'fresh'), ctx)).outcome.decision, 'allow', 'a platform admin')
+  t.equal(asked.namespaces, 0, 'a namespace being created is not looked up (it would fail closed)')
+  t.equal((await answer('mutate', review('Namespace', ns({}), 'bob', 'fresh'), ctx)).outcome.decision, 'skip', '/mutate leaves Namespaces alone')
+})
+
+t.test('ResolvingLookup: re-judges until nothing new is missed, and says a miss is a missing object', async (t) => {
+  const { ctx, asked } = cluster({}, { 'Deployment/mall/web': { [TENANT]: 'acme' } })
+  const lookup = new ResolvingLookup(ctx.cluster)
+  t.equal(lookup.exhaustive, true)
+  let runs = 0
+  const seen = await lookup.settle((l) => { runs++; return [l.labelsOf('Deployment', 'mall', 'web'), l.labelsOf('Secret', 'mall', 'gone')] })
+  t.same(seen, [{ [TENANT]: 'acme' }, undefined])
+  t.equal(runs, 2, 'judged, fetched, judged again')
+  t.same(asked.fetched.sort(), ['Deployment/mall/web', 'Secret/mall/gone'])
+})
