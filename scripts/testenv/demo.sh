@@ -114,3 +114,15 @@ cat <<MSG
   kubectl -n $NS get pods
   make down    # when you are done
 MSG
+
+say "5. The background audit: what runs in $NS, as the namespace's PolicyReport"
+echo "The webhook audits what already runs every few seconds here (--audit-interval; 1h by default)"
+echo "and keeps one PolicyReport per store namespace (store-admission audit -n $NS prints the same)."
+REPORT=policyreports.v1alpha2.wgpolicyk8s.io
+for _ in $(seq 1 60); do k -n "$NS" get "$REPORT" store-admission >/dev/null 2>&1 && break; sleep 1; done
+k -n "$NS" get "$REPORT" store-admission \
+  -o jsonpath='{range .results[?(@.result!="pass")]}  {.result}  {.resources[0].kind}/{.resources[0].name}: {.message}{"\n"}{end}'
+echo "\$ kubectl -n $NS get policyreports"
+k -n "$NS" get "$REPORT"
+echo "Summary of PolicyReport $NS/store-admission:"
+k -n "$NS" get "$REPORT" store-admission -o jsonpath='  pass={.summary.pass} fail={.summary.fail} warn={.summary.warn} error={.summary.error} skip={.summary.skip}{"\n"}'

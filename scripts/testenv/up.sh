@@ -102,6 +102,9 @@ log "kwok (fake nodes, explicit stages: scripts/testenv/kwok.yaml)"
 start_bg kwok "$BIN/kwok" --kubeconfig "$RUN/kwok.kubeconfig" --config "$HERE/kwok.yaml" \
   --server-address "127.0.0.1:$KWOK_PORT"
 kubectl_admin apply -f "$HERE/cluster.yaml" >/dev/null
+# The PolicyReport CRD the webhook's background audit writes to (manifests/webhook/crds/).
+kubectl_admin apply -f "$ROOT/manifests/webhook/crds/" >/dev/null
+wait_for "PolicyReport CRD established" 30 kubectl_admin wait --for=condition=Established crd/policyreports.wgpolicyk8s.io --timeout=2s
 mkdir -p "$RUN/pv"
 KUBECONFIG="$RUN/provisioner.kubeconfig" start_bg provisioner node "$HERE/provisioner.mjs" "$RUN/pv"
 

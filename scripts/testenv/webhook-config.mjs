@@ -3,8 +3,9 @@
 // local control plane: same names, rules, selectors and failure policies; only clientConfig changes
 // from the in-cluster Service to a URL on 127.0.0.1 (the Service's path kept), with the given CA.
 // Usage: node webhook-config.mjs --url https://127.0.0.1:PORT [--ca-file ca.crt] [--rbac]
-//   --rbac also prints the Namespace, ServiceAccount, ClusterRole and ClusterRoleBinding, so the
-//   webhook running outside the cluster with the service account's identity gets exactly that RBAC.
+//   --rbac also prints the Namespace, ServiceAccount, (Cluster)Roles and their bindings, and the
+//   PolicyReport CRD, so the webhook running outside the cluster with the service account's
+//   identity gets exactly that RBAC, and its background audit somewhere to write.
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -29,7 +30,7 @@ for (const doc of docs) {
       w.clientConfig = { url: `${base}${path}`, ...(caBundle ? { caBundle } : {}) }
     }
     out.push(doc)
-  } else if (values.rbac && ['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding'].includes(doc.kind)) {
+  } else if (values.rbac && ['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'CustomResourceDefinition'].includes(doc.kind)) {
     out.push(doc)
   }
 }

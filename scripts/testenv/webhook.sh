@@ -39,8 +39,10 @@ start() {
   stop_pid webhook 20
   [[ -f "$RUN/policy.yaml" ]] || cp "$ROOT/manifests/webhook/policy.yaml" "$RUN/policy.yaml"
   [[ -f "$ROOT/dist/cli/main.js" ]] || die "dist/ is not built (make build)"
+  # A short audit interval (TESTENV_AUDIT_INTERVAL, default 5s) so tests see reports quickly.
   local args=(serve --host 127.0.0.1 --port "$WEBHOOK_PORT" --policy "$RUN/policy.yaml"
-    --kubeconfig "$RUN/webhook-client.kubeconfig" --namespace store-admission)
+    --kubeconfig "$RUN/webhook-client.kubeconfig" --namespace store-admission
+    --audit-interval "${TESTENV_AUDIT_INTERVAL:-5s}" --audit-identity testenv-webhook)
   if [[ "$mode" == --self-signed ]]; then
     log "webhook on $URL (self-signed: it patches the caBundles itself)"
     register_without_ca

@@ -1,66 +1,83 @@
-// Shared by `check` and `mutate`: read the input, then run each object through the pipeline.
+// Shared by `check` and `mutate`: where each object stands (which namespace, judged or not, under
+// which policy), then the pipeline's verdict on it.
 import type { KubernetesObject } from '@kubernetes/client-node'
-import { readFile } from 'node:fs/promises'
-import { isPodController, isStoreNamespace, type NamespaceInfo } from '../pipeline/index.js'
-import { defaultPolicy, loadPolicyFile, PolicyError, type Policy } from '../policy/index.js'
-import { describeDoc, inventory, parseDocuments, parseLabels, type InputDoc, type Inventory } from './input.js'
-import { UsageError, type CliIO } from './io.js'
-import { shapeProblem } from './shape.js'
+import {
+  isPodController, isStoreNamespace, labels as LABELS, validateAsCreated,
+  type NamespaceInfo, type RuleId,
+} from '../pipeline/index.js'
+import type { Policy } from '../policy/index.js'
+import type { JudgedObject } from './formats/index.js'
+import type { Input, InputObject } from './input.js'
+import type { CliIO } from './io.js'
 
-export interface InputOptions {
-  file?: string | undefined
-  'namespace-labels'?: string | undefined
-  namespace?: string | undefined
-  policy?: string | undefined
+/** The rules that need to know the namespace's tenant. */
+export const TENANT_RULES: readonly RuleId[] = [
+  'tenant-mismatch', 'tenant-missing', 'cross-tenant-reference', 'tenant-identity', 'namespace-tenant',
+]
+
+/**
+ * Objects the pipeline judges: Pods and pod controllers. (`kind in {}` keeps names such as
+ * `constructor` away from the pipeline's lookup table, a plain object.)
+ */
+export const isJudged = (object: KubernetesObject): boolean => {
+  const kind = object.kind ?? ''
+  return kind === 'Pod' || (!(kind in {}) && isPodController(kind))
 }
 
-export interface Input {
-  docs: InputDoc[]
-  inventory: Inventory
-  policy: Policy
-}
+export const objectName = (o: KubernetesObject): string => o.metadata?.name ?? o.metadata?.generateName ?? ''
 
-async function readInput(file: string | undefined, io: CliIO): Promise<string> {
-  if (file === undefined) throw new UsageError('-f FILE (or -f - for stdin) is required')
-  if (file === '-') return io.readStdin()
-  try {
-    return await readFile(file, 'utf8')
-  } catch (err) {
-    throw new UsageError(`${file}: cannot read: ${err instanceof Error ? err.message : String(err)}`)
+/** Judged in `ns` under `policy`, or passed unjudged (a namespace the input shows is not a store's). */
+export type Placement = { ns: NamespaceInfo; policy: Policy } | undefined
+
+/**
+ * Where each object stands. A CI check never passes by judging nothing: a namespace the input does
+ * not describe counts as a store namespace, judged by every rule but the tenant ones. It is
+ * treated as shared, where each pod names its own tenant, so mutation invents none.
+ */
+export function placement(input: Input, defaultNamespace: string, io: CliIO): (object: KubernetesObject) => Placement {
+  const undescribedPolicy: Policy = {
+    ...input.policy,
+    rules: { ...input.policy.rules, ...Object.fromEntries(TENANT_RULES.map((id) => [id, 'off'])) },
   }
-}
-
-async function readPolicy(path: string | undefined): Promise<Policy> {
-  try {
-    return path === undefined ? defaultPolicy() : await loadPolicyFile(path)
-  } catch (err) {
-    throw err instanceof PolicyError ? new UsageError(err.message) : err
-  }
-}
-
-export async function loadInput(options: InputOptions, io: CliIO): Promise<Input> {
-  const extraLabels = parseLabels(options['namespace-labels'] ?? '')
-  const policy = await readPolicy(options.policy)
-  const source = options.file === '-' ? '<stdin>' : options.file ?? ''
-  const docs = parseDocuments(await readInput(options.file, io), source)
-  for (const doc of docs) {
-    const problem = judged(doc.object) ? shapeProblem(doc.object) : undefined
-    if (problem) throw new UsageError(`${source}: ${describeDoc(doc)}: ${problem}`)
-  }
-  return { docs, inventory: inventory(docs, extraLabels, options.namespace ?? 'default'), policy }
-}
-
-/** Objects the pipeline judges: Pods and pod controllers. */
-export const judged = (object: KubernetesObject): boolean => object.kind === 'Pod' || isPodController(object.kind ?? '')
-
-/** Tells once per namespace that nothing there is judged, so an unlabelled input is not silently "fine". */
-export function noteOutsideStores(io: CliIO, input: Input): (ns: NamespaceInfo) => void {
   const noted = new Set<string>()
-  return (ns) => {
-    const store: boolean = isStoreNamespace(ns, input.policy)
-    if (store || noted.has(ns.name)) return
-    noted.add(ns.name)
-    io.stderr(`note: namespace ${ns.name} is not a store namespace (no store.platform.io/tenant label); ` +
-      'its objects pass unchanged. Add a Namespace document or --namespace-labels store.platform.io/tenant=<tenant>\n')
+  const note = (name: string, text: string): void => {
+    if (noted.has(name)) return
+    noted.add(name)
+    io.stderr(`note: namespace ${name} ${text}\n`)
   }
+  const cache = new Map<string, Placement>()
+  const place = (name: string): Placement => {
+    const described = input.namespaceLabels.get(name)
+    const labels: Record<string, string> = { ...described, ...input.extraLabels }
+    const ns: NamespaceInfo = { name, labels }
+    if (isStoreNamespace(ns, input.policy)) return { ns, policy: input.policy }
+    if (described !== undefined || input.policy.excludedNamespaces.includes(name)) {
+      note(name, `is not a store namespace (${described !== undefined ? `its Namespace document has no ${LABELS.TENANT_LABEL} label` : 'the policy excludes it'}): its objects pass unjudged`)
+      return undefined
+    }
+    note(name, `is not described by the input (no Namespace document, no ${LABELS.TENANT_LABEL} in --namespace-labels): ` +
+      `its objects are judged as in a store namespace by every rule but ${TENANT_RULES.join(', ')}, which need its tenant`)
+    return { ns: { name, labels: { ...labels, [LABELS.TENANT_LABEL]: '', [LABELS.SHARED_LABEL]: 'true' } }, policy: undescribedPolicy }
+  }
+  return (object) => {
+    const name = object.metadata?.namespace || defaultNamespace
+    if (!cache.has(name)) cache.set(name, place(name))
+    return cache.get(name)
+  }
+}
+
+/** Every Pod and pod controller of the input with the pipeline's verdict. */
+export function judgeAll(input: Input, defaultNamespace: string, io: CliIO): JudgedObject[] {
+  const placeOf = placement(input, defaultNamespace, io)
+  const now = new Date()
+  return input.objects.filter((o) => isJudged(o.object)).map((item: InputObject): JudgedObject => {
+    const { object } = item
+    const kind = object.kind ?? ''
+    const place = placeOf(object)
+    const namespace = place?.ns.name ?? (object.metadata?.namespace || defaultNamespace)
+    const base = { kind, name: objectName(object), namespace, ...(item.location ? { location: item.location } : {}) }
+    if (!place) return { ...base, allowed: true, violations: [], warnings: [] }
+    const result = validateAsCreated({ operation: 'CREATE', kind, namespace, object }, place.ns, place.policy, input.lookup, now)
+    return { ...base, allowed: result.allowed, violations: result.violations, warnings: result.warnings }
+  })
 }

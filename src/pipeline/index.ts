@@ -2,12 +2,14 @@
 import type { V1Pod } from '@kubernetes/client-node'
 import type { Operation } from 'fast-json-patch'
 import type { Policy } from '../policy/policy.js'
+import { exceptionFor, exceptionWarning, type ExceptionSubject } from './exceptions.js'
 import { MUTATED_BY_ANNOTATION, SHARED_LABEL, TENANT_LABEL } from './labels.js'
 import { MUTATED_BY } from '../version.js'
 import { MUTATIONS, type MutationContext } from './mutations/index.js'
 import { PatchDraft, cloneJson } from './patch.js'
 import { allContainersOf, containerPath, containersOf, isMirrorPod } from './pod.js'
 import { RULES, type PodView } from './rules/index.js'
+import { podShapeProblem } from './shape.js'
 import { isPodController, podOfTemplate, templateOf, templatePath } from './templates.js'
 import type {
   AdmissionRequestInfo, MutationResult, NamespaceInfo, ResourceLookup, ValidationResult, Violation, Webhook,
@@ -18,13 +20,14 @@ export { COPY_PUBLIC_FILES_SCRIPT } from './mutations/index.js'
 export { RULES } from './rules/index.js'
 export { isPodController, templateOf, templatePath, withTemplatePod } from './templates.js'
 export * as labels from './labels.js'
+export { describeException, expiredExceptions, globMatches } from './exceptions.js'
 
 const ALLOW: ValidationResult = Object.freeze({ allowed: true, violations: [], warnings: [] })
 const EPHEMERAL_CONTAINERS = 'ephemeralcontainers'
 
 /** A namespace the webhooks act in: tenant label present, not excluded by the policy. */
 export function isStoreNamespace(ns: NamespaceInfo | undefined, policy: Policy): ns is NamespaceInfo {
-  return ns !== undefined && TENANT_LABEL in ns.labels && !policy.excludedNamespaces.includes(ns.name)
+  return ns !== undefined && Object.hasOwn(ns.labels, TENANT_LABEL) && !policy.excludedNamespaces.includes(ns.name)
 }
 
 /**
@@ -39,9 +42,10 @@ export function actsOn(webhook: Webhook, req: AdmissionRequestInfo, ns: Namespac
 
 const isShared = (ns: NamespaceInfo): boolean => ns.labels[SHARED_LABEL] === 'true'
 
-/** The pod after every mutation, with the operations that made it; undefined for pods left alone. */
+/** The pod after every mutation, with the operations that made it; undefined for pods left alone
+ *  (mirror pods, and malformed ones: a patch built on them might not apply). */
 function runMutations(pod: V1Pod, ns: NamespaceInfo, policy: Policy): PatchDraft<V1Pod> | undefined {
-  if (!pod.spec || isMirrorPod(pod)) return undefined
+  if (!pod.spec || isMirrorPod(pod) || podShapeProblem(pod) !== undefined) return undefined
   const ctx: MutationContext = { policy, namespace: ns, shared: isShared(ns) }
   const draft = new PatchDraft(pod)
   for (const mutation of MUTATIONS) mutation.mutate(draft, ctx)
@@ -84,12 +88,26 @@ function isExempt(req: AdmissionRequestInfo, policy: Policy): boolean {
 const isNodeMirrorPod = (req: AdmissionRequestInfo): boolean =>
   isMirrorPod(req.object) && (req.userInfo?.username ?? '').startsWith('system:node:')
 
+/** Who is judged and when, for the policy's exceptions; without a clock no exception applies. */
+interface Excepting {
+  subject: ExceptionSubject
+  now: Date | undefined
+}
+
+function exceptingOf(req: AdmissionRequestInfo, ns: NamespaceInfo, now: Date | undefined): Excepting {
+  const meta = req.object.metadata
+  return { subject: { namespace: ns.name, kind: req.kind, name: meta?.name || meta?.generateName || '' }, now }
+}
+
 /**
  * Judges a pod with the rules (all, or the UPDATE subset); `prefix` is put before every path.
  * Debug containers are judged with all rules only: no pod update can change them.
+ * A denial an unexpired policy exception covers is a warning carrying that exception.
  */
-function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, onlyUpdateRules: boolean, prefix: string): ValidationResult {
+function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, onlyUpdateRules: boolean, prefix: string, excepting: Excepting): ValidationResult {
   if (!pod.spec) return ALLOW
+  const malformed = podShapeProblem(pod)
+  if (malformed !== undefined) throw new Error(`cannot judge a malformed pod: ${prefix}${malformed}`)
   const containers = onlyUpdateRules ? containersOf(pod.spec) : allContainersOf(pod.spec)
   const view: PodView = { pod, spec: pod.spec, containers, namespace: ns, shared: isShared(ns), policy, lookup }
   const violations: Violation[] = []
@@ -97,8 +115,11 @@ function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLo
   for (const rule of RULES) {
     const enforcement = policy.rules[rule.id]
     if (enforcement === 'off' || (onlyUpdateRules && !rule.appliesOnUpdate)) continue
-    const found = rule.check(view).map((f) => ({ rule: rule.id, path: prefix + f.path, message: f.reason }))
-    ;(enforcement === 'warn' ? warnings : violations).push(...found)
+    const found: Violation[] = rule.check(view).map((f) => ({ rule: rule.id, path: prefix + f.path, message: f.reason }))
+    if (found.length === 0) continue
+    const exception = enforcement === 'deny' && excepting.now ? exceptionFor(policy.exceptions, excepting.subject, rule.id, excepting.now) : undefined
+    if (exception) warnings.push(...found.map((v) => ({ ...v, exception })))
+    else (enforcement === 'warn' ? warnings : violations).push(...found)
   }
   return { allowed: violations.length === 0, violations, warnings }
 }
@@ -108,18 +129,19 @@ function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLo
  * every rule when the update adds a debug container); a pod controller's template as the pod it
  * would become, with paths starting at the object.
  */
-export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup): ValidationResult {
+export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup, now?: Date): ValidationResult {
   if (!actsOn('validate', req, ns, policy) || isExempt(req, policy)) return ALLOW
   if (req.kind === 'Pod') {
     if (isNodeMirrorPod(req)) return ALLOW
-    if (req.operation === 'UPDATE' && req.subResource === EPHEMERAL_CONTAINERS) return judgeAddedDebugContainers(req, ns, policy, lookup)
-    return judge(req.object, ns, policy, lookup, req.operation === 'UPDATE', '')
+    const excepting = exceptingOf(req, ns, now)
+    if (req.operation === 'UPDATE' && req.subResource === EPHEMERAL_CONTAINERS) return judgeAddedDebugContainers(req, ns, policy, lookup, excepting)
+    return judge(req.object, ns, policy, lookup, req.operation === 'UPDATE', '', excepting)
   }
   if (!isPodController(req.kind)) return ALLOW
   const pod = podAfterMutation(req, ns, policy)
   if (!pod) return ALLOW
   const prefix = `${req.kind}/${req.object.metadata?.name ?? ''}: ${templatePath(req.kind) ?? ''}.`
-  return judge(pod, ns, policy, lookup, false, prefix)
+  return judge(pod, ns, policy, lookup, false, prefix, exceptingOf(req, ns, now))
 }
 
 /**
@@ -128,25 +150,25 @@ export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefine
  * every rule, and only what concerns the containers this request adds is reported: a pod admitted
  * under an older policy or an exemption can still be debugged.
  */
-function judgeAddedDebugContainers(req: AdmissionRequestInfo, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup): ValidationResult {
+function judgeAddedDebugContainers(req: AdmissionRequestInfo, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, excepting: Excepting): ValidationResult {
   const pod = req.object as V1Pod
   const old = req.oldObject as V1Pod | undefined
   const before = new Set((old?.spec?.ephemeralContainers ?? []).map((c) => c.name))
   const added = (pod.spec?.ephemeralContainers ?? []).filter((c) => !before.has(c.name)).map((c) => containerPath('ephemeralContainers', c.name))
   const concernsAdded = (v: Violation): boolean => added.some((path) => v.path === path || v.path.startsWith(`${path}.`))
-  const result = judge(pod, ns, policy, lookup, false, '')
+  const result = judge(pod, ns, policy, lookup, false, '', excepting)
   const violations = result.violations.filter(concernsAdded)
   return { allowed: violations.length === 0, violations, warnings: result.warnings.filter(concernsAdded) }
 }
 
 /** How the CLI judges anything: as the pod it would become once created (mutate, then validate). */
-export function validateAsCreated(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup): ValidationResult {
-  if (req.kind !== 'Pod') return validate({ ...req, operation: 'CREATE' }, ns, policy, lookup)
+export function validateAsCreated(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup, now?: Date): ValidationResult {
+  if (req.kind !== 'Pod') return validate({ ...req, operation: 'CREATE' }, ns, policy, lookup, now)
   const pod = podAfterMutation(req, ns, policy) ?? req.object
-  return validate({ ...req, operation: 'CREATE', object: pod }, ns, policy, lookup)
+  return validate({ ...req, operation: 'CREATE', object: pod }, ns, policy, lookup, now)
 }
 
-const formatViolation = (v: Violation): string => `${v.rule}: ${v.path}: ${v.message}`
+export const formatViolation = (v: Violation): string => `${v.rule}: ${v.path}: ${v.message}`
 
 /** The denial message: one line per violation, `<rule>: <path>: <reason>`. */
 export function formatDenial(violations: Violation[]): string {
@@ -155,6 +177,16 @@ export function formatDenial(violations: Violation[]): string {
 
 /** One AdmissionResponse warning line, at most 120 characters. */
 export function formatWarning(v: Violation): string {
-  const line = formatViolation(v).replace(/\s+/g, ' ')
+  return warningLine(formatViolation(v))
+}
+
+function warningLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ')
   return line.length <= 120 ? line : `${line.slice(0, 117)}...`
+}
+
+/** The AdmissionResponse warnings: one per violation, then one naming each exception applied. */
+export function formatWarnings(warnings: Violation[]): string[] {
+  const named = new Set(warnings.flatMap((v) => (v.exception ? [warningLine(exceptionWarning(v.exception))] : [])))
+  return [...warnings.map(formatWarning), ...named]
 }

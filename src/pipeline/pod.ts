@@ -1,7 +1,7 @@
 // Read-only helpers over a pod: its containers with their field paths, role, app container.
-import type { V1Container, V1Pod, V1PodSpec } from '@kubernetes/client-node'
+import type { V1Container, V1Pod, V1PodSpec, V1Volume } from '@kubernetes/client-node'
 import {
-  APP_CONTAINER_ANNOTATION, MIRROR_ANNOTATION, NGINX_CONTAINER, ROLE_LABEL, STORAGE_CLAIM_ANNOTATION,
+  APP_CONTAINER_ANNOTATION, MIRROR_ANNOTATION, NGINX_CONTAINER, PUBLIC_VOLUME, ROLE_LABEL, STORAGE_CLAIM_ANNOTATION,
   STORAGE_VOLUME, TENANT_LABEL,
 } from './labels.js'
 
@@ -41,6 +41,10 @@ function refsOf(spec: V1PodSpec | undefined, lists: readonly ContainerList[]): C
   return refs
 }
 
+/** A pod for Windows nodes: Pod Security skips the Linux-only checks (capabilities, seccomp,
+ *  privilege escalation), and the API server refuses those fields on it. */
+export const isWindowsPod = (spec: V1PodSpec | undefined): boolean => spec?.os?.name === 'windows'
+
 export const labelsOf = (pod: V1Pod): Record<string, string> => pod.metadata?.labels ?? {}
 export const annotationsOf = (pod: V1Pod): Record<string, string> => pod.metadata?.annotations ?? {}
 export const roleOf = (pod: V1Pod): string | undefined => labelsOf(pod)[ROLE_LABEL]
@@ -65,3 +69,29 @@ export function storageClaimOf(pod: V1Pod): string | undefined {
 
 export const hasStorageVolume = (pod: V1Pod): boolean =>
   pod.spec?.volumes?.some((v) => v.name === STORAGE_VOLUME) ?? false
+
+/** A native sidecar: an init container that runs beside the app containers (restartPolicy Always). */
+export const isNativeSidecar = (c: V1Container): boolean => c.restartPolicy === 'Always'
+
+/** The `nginx` containers of a pod: a plain container or a native sidecar. */
+export const nginxContainersOf = (spec: V1PodSpec | undefined): ContainerRef[] => containersOf(spec)
+  .filter(({ list, container }) => container.name === NGINX_CONTAINER && (list === 'containers' || isNativeSidecar(container)))
+
+/** A volume's source (`emptyDir`, `configMap`, ...): its first field set besides the name. */
+export const volumeSourceOf = (v: V1Volume): string | undefined =>
+  Object.entries(v).find(([key, value]) => key !== 'name' && value !== undefined && value !== null)?.[0]
+
+/** The source each storefront volume must have: the storefront's mounts use these names. */
+export const STOREFRONT_VOLUME_SOURCES: ReadonlyMap<string, string> = new Map([
+  [PUBLIC_VOLUME, 'emptyDir'],
+  [STORAGE_VOLUME, 'persistentVolumeClaim'],
+])
+
+/** Existing volumes named like a storefront volume but of another source: never mounted for it. */
+export function misfitStorefrontVolumes(pod: V1Pod): Array<{ name: string; source: string | undefined; wanted: string }> {
+  return (pod.spec?.volumes ?? []).flatMap((v) => {
+    const wanted = STOREFRONT_VOLUME_SOURCES.get(v.name)
+    const source = volumeSourceOf(v)
+    return wanted === undefined || source === wanted ? [] : [{ name: v.name, source, wanted }]
+  })
+}

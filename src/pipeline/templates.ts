@@ -2,28 +2,29 @@
 import type { KubernetesObject, V1Pod, V1PodTemplateSpec } from '@kubernetes/client-node'
 import { cloneJson } from './patch.js'
 
-const TEMPLATE_PATHS: Record<string, readonly string[]> = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-}
+// A Map: a kind from input (`constructor`, `__proto__`) must not find Object.prototype's members.
+const TEMPLATE_PATHS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['Deployment', ['spec', 'template']],
+  ['StatefulSet', ['spec', 'template']],
+  ['DaemonSet', ['spec', 'template']],
+  ['ReplicaSet', ['spec', 'template']],
+  ['Job', ['spec', 'template']],
+  ['CronJob', ['spec', 'jobTemplate', 'spec', 'template']],
+])
 
-export const isPodController = (kind: string): boolean => kind in TEMPLATE_PATHS
+export const isPodController = (kind: string): boolean => TEMPLATE_PATHS.has(kind)
 
 /** Dotted path of the template in a controller, e.g. `spec.jobTemplate.spec.template`. */
-export const templatePath = (kind: string): string | undefined => TEMPLATE_PATHS[kind]?.join('.')
+export const templatePath = (kind: string): string | undefined => TEMPLATE_PATHS.get(kind)?.join('.')
 
 function valueAt(object: unknown, path: readonly string[]): unknown {
   let value: unknown = object
-  for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined
+  for (const key of path) value = typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined
   return value
 }
 
 export function templateOf(object: KubernetesObject, kind: string): V1PodTemplateSpec | undefined {
-  const path = TEMPLATE_PATHS[kind]
+  const path = TEMPLATE_PATHS.get(kind)
   const template = path ? valueAt(object, path) : undefined
   return typeof template === 'object' && template !== null ? template : undefined
 }
@@ -35,7 +36,7 @@ export function podOfTemplate(template: V1PodTemplateSpec): V1Pod {
 
 /** A copy of the controller whose template is the given pod's metadata and spec. */
 export function withTemplatePod<T extends KubernetesObject>(object: T, kind: string, pod: V1Pod): T {
-  const path = TEMPLATE_PATHS[kind]
+  const path = TEMPLATE_PATHS.get(kind)
   const copy = cloneJson(object)
   const parent = path ? valueAt(copy, path.slice(0, -1)) : undefined
   if (path && typeof parent === 'object' && parent !== null) {

@@ -2,6 +2,7 @@
 // Nothing in src/pipeline does I/O: everything it needs arrives in these types.
 import type { KubernetesObject } from '@kubernetes/client-node'
 import type { Operation } from 'fast-json-patch'
+import type { PolicyException } from '../policy/policy.js'
 
 export const RULE_IDS = [
   'tenant-mismatch',
@@ -69,6 +70,8 @@ export interface Violation {
    *  for a pod template it starts at the object: `Deployment/acme-bagisto: spec.template.spec...`. */
   path: string
   message: string
+  /** Set on a denial a policy exception turned into a warning. */
+  exception?: PolicyException
 }
 
 export interface MutationResult {
@@ -80,6 +83,6 @@ export interface ValidationResult {
   allowed: boolean
   /** Violations of rules in `deny` mode. */
   violations: Violation[]
-  /** Violations of rules in `warn` mode. */
+  /** Violations of rules in `warn` mode, and denials a policy exception covers. */
   warnings: Violation[]
 }

@@ -5,7 +5,7 @@ import { Ajv, type ErrorObject } from 'ajv'
 import { parse } from 'yaml'
 import { PolicyError, type Policy } from './policy.js'
 
-export { PolicyError, type Policy } from './policy.js'
+export { PolicyError, type Policy, type PolicyException } from './policy.js'
 
 const schemaUrl = new URL('../../schemas/policy.schema.json', import.meta.url)
 const policySchema: unknown = JSON.parse(readFileSync(schemaUrl, 'utf8'))
@@ -33,7 +33,16 @@ export function parsePolicy(text: string, source: string): Policy {
     const problems = (validatePolicy.errors ?? []).map(describe)
     throw new PolicyError(`${source}: invalid policy: ${[...new Set(problems)].join('; ')}`)
   }
+  // The schema checks the shape of an RFC 3339 time; this catches a 2026-02-30.
+  const badTime = data.exceptions.findIndex((e) => !isRealTime(e.expires))
+  if (badTime >= 0) throw new PolicyError(`${source}: invalid policy: exceptions.${badTime}.expires: not a real time: ${data.exceptions[badTime]?.expires ?? ''}`)
   return data
+}
+
+function isRealTime(text: string): boolean {
+  const day = text.slice(0, 10)
+  const midnight = new Date(`${day}T00:00:00Z`)
+  return !Number.isNaN(Date.parse(text.toUpperCase())) && !Number.isNaN(midnight.getTime()) && midnight.toISOString().slice(0, 10) === day
 }
 
 export function defaultPolicy(): Policy {

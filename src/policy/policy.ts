@@ -11,6 +11,22 @@ export interface Policy {
   excludedNamespaces: string[]
   /** role -> container name (or `app`) -> paths that get an emptyDir under a read-only root. */
   readOnlyRootFilesystem: Record<string, Record<string, string[]>>
+  /** Denials the platform lets through, with a warning, until each one expires. */
+  exceptions: PolicyException[]
+}
+
+/** Kinds an exception may name: what the pipeline judges, or `*` for any of them. */
+export type ExceptedKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob' | '*'
+
+export interface PolicyException {
+  namespace: string
+  /** Object name or glob (`*` any run of characters, `?` one). */
+  name: string
+  kind: ExceptedKind
+  rules: RuleId[]
+  /** RFC 3339. */
+  expires: string
+  reason: string
 }
 
 export class PolicyError extends Error {

@@ -9,6 +9,8 @@ export interface Metrics {
   violations: Counter<'rule'>
   certExpiry: Gauge
   policyReloadFailures: Counter
+  auditViolations: Gauge<'namespace' | 'rule'>
+  auditLastRun: Gauge
 }
 
 export function createMetrics(): Metrics {
@@ -44,6 +46,17 @@ export function createMetrics(): Metrics {
     policyReloadFailures: new Counter({
       name: 'store_admission_policy_reload_failures_total',
       help: 'Policy file changes refused as invalid (the last good policy stays in force)',
+      registers: [registry],
+    }),
+    auditViolations: new Gauge({
+      name: 'store_admission_audit_violations',
+      help: 'Objects running in a store namespace that the policy now denies, by namespace and rule, as of the last background audit (exported by the audit lease holder only)',
+      labelNames: ['namespace', 'rule'],
+      registers: [registry],
+    }),
+    auditLastRun: new Gauge({
+      name: 'store_admission_audit_last_run_timestamp_seconds',
+      help: 'Start of the last completed background audit, as a Unix timestamp (lease holder only)',
       registers: [registry],
     }),
   }

@@ -1,7 +1,7 @@
 // One admission decision: the namespace lookup, the pipeline call, and how each webhook fails
 // (mutate fails open: allow unpatched; validate fails closed: deny).
 import type { Logger } from 'pino'
-import { actsOn, formatDenial, formatWarning, labels, mutate, validate } from '../pipeline/index.js'
+import { actsOn, formatDenial, formatWarnings, labels, mutate, validate } from '../pipeline/index.js'
 import type { RuleId, Webhook } from '../pipeline/types.js'
 import type { Policy } from '../policy/index.js'
 import type { ClusterView } from '../cluster/types.js'
@@ -47,9 +47,9 @@ export async function review(webhook: Webhook, parsed: ParsedReview, ctx: Review
       const encoded = Buffer.from(JSON.stringify(patch)).toString('base64')
       return { response: { uid, allowed: true, patchType: 'JSONPatch', patch: encoded }, decision: 'patch', tenant, rules: [] }
     }
-    const result = validate(info, ns, policy, ctx.cluster)
+    const result = validate(info, ns, policy, ctx.cluster, new Date())
     const response: AdmissionResponse = { uid, allowed: result.allowed }
-    if (result.warnings.length > 0) response.warnings = result.warnings.map(formatWarning)
+    if (result.warnings.length > 0) response.warnings = formatWarnings(result.warnings)
     if (!result.allowed) response.status = { code: 403, message: formatDenial(result.violations) }
     const rules = [...result.violations, ...result.warnings].map((v) => v.rule)
     const decision: Decision = !result.allowed ? 'deny' : result.warnings.length > 0 ? 'warn' : 'allow'

@@ -30,6 +30,13 @@ Flags:
   --shutdown-delay-seconds N on SIGTERM, keep serving (with /readyz failing) this long before draining,
                             so Service endpoints drop the pod first (default 3 with a cluster, 0
                             with --static-namespaces)
+  --audit-interval D        background audit of what runs in store namespaces (Pods, pod controllers):
+                            every D (e.g. 30s, 10m, 1h; default 1h; 0 turns it off) and at once after a
+                            policy change. One replica audits at a time, holding the Lease
+                            store-admission-audit in --namespace; it keeps one PolicyReport
+                            (wgpolicyk8s.io/v1alpha2) named store-admission per store namespace and
+                            the gauge store_admission_audit_violations{namespace,rule}. Needs a cluster.
+  --audit-identity NAME     this replica's name in the Lease (default: host name plus a random suffix)
   --log-level LEVEL         pino level: debug, info, warn, error (default info)
   -h, --help                show this help
 
@@ -49,6 +56,25 @@ function intFlag(name: string, value: string | undefined, fallback: number, max:
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`--${name} must be an integer between 0 and ${max}, got "${value}"`)
   return n
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+
+/** A duration as Go writes it (`90s`, `1h30m`, `500ms`) or `0`, in milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  if (text === '0') return 0
+  const parts = /^(?:\d+(?:ms|s|m|h))+$/.test(text) ? text.match(/\d+(?:ms|s|m|h)/g) ?? [] : []
+  if (parts.length === 0) return undefined
+  return parts.reduce((sum, part) => {
+    const unit = /ms|s|m|h/.exec(part)?.[0] ?? 'ms'
+    return sum + Number(part.slice(0, -unit.length)) * (DURATION_UNITS_MS[unit] ?? 0)
+  }, 0)
+}
+
+function durationFlag(name: string, value: string): number {
+  const ms = parseDuration(value)
+  if (ms === undefined) throw new Error(`--${name} must be a duration like 30s, 10m or 1h (0: off), got "${value}"`)
+  return ms
 }
 
 export async function serveCommand(args: string[]): Promise<number> {
@@ -72,6 +98,8 @@ export async function serveCommand(args: string[]): Promise<number> {
         'log-level': { type: 'string' },
         'watch-interval-ms': { type: 'string' },
         'shutdown-delay-seconds': { type: 'string' },
+        'audit-interval': { type: 'string' },
+        'audit-identity': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values
@@ -115,6 +143,8 @@ export async function serveCommand(args: string[]): Promise<number> {
       namespace: values.namespace ?? defaultNamespace(),
       bodyLimit: intFlag('body-limit', values['body-limit'], 3 * 1024 * 1024, 64 * 1024 * 1024),
       watchIntervalMs: intFlag('watch-interval-ms', values['watch-interval-ms'], 1000, 600_000),
+      auditIntervalMs: values['static-namespaces'] === undefined ? durationFlag('audit-interval', values['audit-interval'] ?? '1h') : 0,
+      ...(values['audit-identity'] !== undefined ? { identity: values['audit-identity'] } : {}),
       logger,
     }
   } catch (err) {

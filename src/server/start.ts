@@ -1,6 +1,10 @@
 // Wires the server together: policy, cluster view, TLS, the fastify app; and takes it apart again.
 import type { Logger } from 'pino'
+import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
+import type { KubeConfig } from '@kubernetes/client-node'
 import type { ClusterView } from '../cluster/types.js'
+import { describeException, expiredExceptions } from '../pipeline/index.js'
 import { loadStaticCluster } from '../cluster/static.js'
 import { type App, TLS_MIN_VERSION, buildApp } from './app.js'
 import { certExpirySeconds } from './certs.js'
@@ -22,6 +26,10 @@ export interface ServeOptions {
   bodyLimit: number
   /** How often watched files (policy, certs) are polled. */
   watchIntervalMs: number
+  /** Background audit interval; 0 or absent: off (it needs a cluster). */
+  auditIntervalMs?: number
+  /** This replica's name in the audit Lease (default: host name and a random suffix). */
+  identity?: string
   logger: Logger
 }
 
@@ -41,6 +49,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const metrics = createMetrics()
   const policy = startPolicySource(o.policy, o.watchIntervalMs, logger, metrics)
   const stops: (() => void | Promise<void>)[] = [policy.stop]
+  for (const e of expiredExceptions(policy.current().exceptions, new Date())) {
+    logger.warn({ exception: describeException(e) }, 'policy exception expired: ignored')
+  }
   let shuttingDown = false
   let closing: Promise<void> | undefined
   const cleanup = (): Promise<void> => {
@@ -52,6 +63,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   }
   try {
     let cluster: ClusterView
+    let kc: KubeConfig | undefined
     let caSynced = (): boolean => true
     const tls = await loadServingTls({ certFile: o.tlsCert, keyFile: o.tlsKey, certDir: o.certDir, namespace: o.namespace })
     if (o.staticNamespaces !== undefined) {
@@ -59,7 +71,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     } else {
       // Loaded only here: @kubernetes/client-node alone takes over a second to import.
       const { loadKubeConfig, startLiveCluster } = await import('../cluster/live.js')
-      const kc = loadKubeConfig(o.kubeconfig)
+      kc = loadKubeConfig(o.kubeconfig)
       logger.info({ server: kc.getCurrentCluster()?.server }, 'watching the cluster')
       cluster = startLiveCluster(kc, logger)
       if (tls.ca !== undefined) {
@@ -70,6 +82,12 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       }
     }
     stops.push(() => cluster.stop())
+    if (o.auditIntervalMs && kc) {
+      const { startBackgroundAudit } = await import('./background-audit.js')
+      const identity = o.identity ?? `${hostname()}-${randomBytes(3).toString('hex')}`
+      const audit = startBackgroundAudit({ kc, namespace: o.namespace, identity, intervalMs: o.auditIntervalMs, policy: policy.current, logger, metrics })
+      stops.push(audit.stop)
+    }
     metrics.certExpiry.set(certExpirySeconds(tls.cert))
 
     const app = buildApp({

@@ -1,6 +1,6 @@
 // Template assertions for each ci scenario branch.
 import t from 'tap'
-import { get, find, podTemplates, render } from './fixtures/helm.js'
+import { allContainers, get, find, podTemplates, render } from './fixtures/helm.js'
 
 t.test('external DB and Redis: no StatefulSets, env points outside, password in the Secret', async (t) => {
   const { objects } = render({ values: ['external-db-values.yaml'] })
@@ -23,9 +23,10 @@ t.test('external DB and Redis: no StatefulSets, env points outside, password in 
 })
 
 t.test('existingSecret: no Secret, every reference uses it', async (t) => {
-  const { objects, text } = render({ values: ['existing-secret-values.yaml'] })
+  const { objects } = render({ values: ['existing-secret-values.yaml'] })
   t.notOk(objects.find((o) => o.kind === 'Secret'), 'the chart creates no Secret')
-  const refs = [...text.matchAll(/secretKeyRef: \{name: ([^,]+), key: (\w+)\}/g)].map((m) => [m[1], m[2]])
+  const refs = podTemplates(objects).flatMap((p) => allContainers(p.spec)).flatMap((c) => (c.env ?? []) as { valueFrom?: { secretKeyRef?: { name: string; key: string } } }[])
+    .flatMap((e) => (e.valueFrom?.secretKeyRef ? [[e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key]] : []))
   t.ok(refs.length >= 8)
   t.ok(refs.every(([name]) => name === 'acme-bagisto-credentials'), 'all secretKeyRefs name the existing Secret')
   t.same([...new Set(refs.map(([, k]) => k))].sort(), ['APP_KEY', 'DB_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'REDIS_PASSWORD'])

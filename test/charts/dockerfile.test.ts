@@ -84,3 +84,14 @@ t.test('make image: buildx for amd64 + arm64', async (t) => {
   t.match(mk, /^image:.*## /m, 'documented target')
   t.match(mk, /docker buildx build --platform linux\/amd64,linux\/arm64 -f Dockerfile\.php-fpm/)
 })
+
+t.test('media on S3: the image carries Flysystem\'s S3 adapter (Laravel\'s s3 disk)', async (t) => {
+  const vendor = stageOf('vendor').filter((i) => i.op === 'RUN').map((i) => i.args).join('\n')
+  t.match(vendor, /composer require [^\n]*"league\/flysystem-aws-s3-v3:\^3\.\d+"/, 'composer require league/flysystem-aws-s3-v3')
+  t.match(vendor, /composer require [^\n]*--update-no-dev/, 'without dev dependencies')
+})
+
+t.test('php.ini defaults follow Bagisto\'s documented requirements (the chart can override them)', async (t) => {
+  t.match(text, /memory_limit = 4G/)
+  t.match(text, /max_execution_time = 360/)
+})

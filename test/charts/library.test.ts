@@ -53,7 +53,7 @@ t.test('images: tag, digest, pull secrets; latest refused', async (t) => {
   t.match(renderError({ chart: LIB_TEST, set: { 'image.tag': 'latest' } }), /pin a tag/)
   t.match(renderError({ chart: LIB_TEST, set: { tenant: 'Not_A_Label' } }), /not a DNS-1123 label/)
   const pod = get(objects, 'Deployment', 'shop-store-lib-test').spec.template.spec
-  t.same(pod.imagePullSecrets, [{ name: 'regcred' }, { name: 'other' }])
+  t.same(pod.imagePullSecrets, [{ name: 'regcred' }, { name: 'mirror' }, { name: 'other' }])
 })
 
 t.test('security contexts and resources', async (t) => {
@@ -103,4 +103,70 @@ t.test('secrets: random, explicit, Laravel key; existingSecret name', async (t) 
   t.match(Buffer.from(s.APP_KEY, 'base64').toString(), /^base64:[A-Za-z0-9+/]{43}=$/)
   t.equal(cm.data.secretName, 'fallback')
   t.equal(get(render({ chart: LIB_TEST, release: 'shop', set: { existingSecret: 'theirs' } }).objects, 'ConfigMap', 'shop-store-lib-test-helpers').data.secretName, 'theirs')
+})
+
+t.test('images: global.imageRegistry and global.imagePullSecrets (with "context")', async (t) => {
+  t.equal(cm.data.mirroredImage, 'ghcr.io/store-platform/bagisto-php-fpm:1.0.0', 'no mirror: the image\'s registry')
+  const mirrored = render({ chart: LIB_TEST, release: 'shop', set: { 'global.imageRegistry': 'mirror.internal' } }).objects
+  t.equal(get(mirrored, 'ConfigMap', 'shop-store-lib-test-helpers').data.mirroredImage, 'mirror.internal/store-platform/bagisto-php-fpm:1.0.0')
+  t.equal(get(mirrored, 'ConfigMap', 'shop-store-lib-test-helpers').data.image, 'ghcr.io/store-platform/bagisto-php-fpm:1.0.0', 'without "context" the global is not read')
+  const pod = get(objects, 'Deployment', 'shop-store-lib-test').spec.template.spec
+  t.same(pod.imagePullSecrets, [{ name: 'regcred' }, { name: 'mirror' }, { name: 'other' }], 'global first, each name once')
+})
+
+t.test('pods: scheduling, annotations, restricted user containers', async (t) => {
+  const tpl = get(objects, 'Deployment', 'shop-store-lib-test').spec.template
+  t.same(tpl.metadata.annotations, { owner: 'team', 'store.platform.io/app-container': 'app' }, 'the base annotation wins over podAnnotations')
+  t.equal(tpl.spec.priorityClassName, 'high')
+  t.same(tpl.spec.nodeSelector, { pool: 'shops' })
+  t.same(tpl.spec.tolerations, [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }])
+  t.notOk('affinity' in tpl.spec, 'empty fields render nothing')
+  const restricted = { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } }
+  const shipper = tpl.spec.containers.find((c: { name: string }) => c.name === 'shipper')
+  t.same(shipper.securityContext, { ...restricted, runAsUser: 1000 }, 'restricted defaults under the user\'s own fields')
+  const native = tpl.spec.initContainers.find((c: { name: string }) => c.name === 'native')
+  t.equal(native.restartPolicy, 'Always')
+  t.same(native.securityContext, restricted)
+  const { renderError } = await import('./fixtures/helm.js')
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const dir = mkdtempSync(path.join(tmpdir(), 'lib-sidecars-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const sidecars = (list: unknown[]): string => {
+    const f = path.join(dir, `${Math.random().toString(36).slice(2)}.yaml`)
+    writeFileSync(f, JSON.stringify({ workload: { sidecars: list } }))
+    return f
+  }
+  t.match(renderError({ chart: LIB_TEST, values: [sidecars([{ name: 'bare', image: 'x:1' }])] }), /workload\.sidecars\[bare\]\.resources: set requests\.cpu/)
+  t.match(renderError({ chart: LIB_TEST, values: [sidecars([{ image: 'x:1' }])] }), /workload\.sidecars\[0\]\.name is required/)
+})
+
+t.test('env: the ConfigMap, the given env, then each source\'s Secrets, ConfigMaps and variables in order', async (t) => {
+  const app = get(objects, 'Deployment', 'shop-store-lib-test').spec.template.spec.containers.find((c: { name: string }) => c.name === 'app')
+  t.same(app.envFrom, [
+    { configMapRef: { name: 'shop-env' } }, { secretRef: { name: 'app-secret' } },
+    { configMapRef: { name: 'workload-cm' } }, { secretRef: { name: 'workload-secret' }, prefix: 'W_' },
+  ])
+  t.same(app.env.map((e: { name: string }) => e.name), ['FIXED', 'FROM_APP', 'FROM_WORKLOAD'])
+})
+
+t.test('metrics exporters and the nginx status server', async (t) => {
+  const spec = get(objects, 'Deployment', 'shop-store-lib-test').spec.template.spec
+  const nginx = spec.containers.find((c: { name: string }) => c.name === 'nginx')
+  t.same(nginx.ports.find((p: { name: string }) => p.name === 'status'), { name: 'status', containerPort: 8082, protocol: 'TCP' })
+  const nx = spec.containers.find((c: { name: string }) => c.name === 'nginx-exporter')
+  t.same(nx.args, ['--nginx.scrape-uri=http://127.0.0.1:8082/stub_status', '--web.listen-address=:9113'])
+  const fx = spec.containers.find((c: { name: string }) => c.name === 'php-fpm-exporter')
+  t.equal(fx.env.find((e: { name: string }) => e.name === 'PHP_FPM_SCRAPE_URI').value, 'tcp://127.0.0.1:9001/status')
+  for (const c of [nx, fx]) {
+    t.equal(c.securityContext.readOnlyRootFilesystem, true, `${c.name}: read-only root`)
+    t.notOk(c.readinessProbe, `${c.name}: no readiness probe (the storefront's readiness is not the exporter's)`)
+  }
+  const conf: string = get(objects, 'ConfigMap', 'shop-store-lib-test-nginx').data['default.conf']
+  t.match(conf, /server \{\n\s+listen 8082;[\s\S]*allow 127\.0\.0\.1;[\s\S]*location = \/stub_status[\s\S]*fastcgi_pass 127\.0\.0\.1:9001;/)
+})
+
+t.test('tenant selectors: NetworkPolicy and PDB select on the tenant', async (t) => {
+  t.equal(get(objects, 'NetworkPolicy', 'shop-store-lib-test-db').spec.podSelector.matchLabels['store.platform.io/tenant'], 'acme')
+  t.equal(get(objects, 'PodDisruptionBudget', 'shop-store-lib-test').spec.selector.matchLabels['store.platform.io/tenant'], 'acme')
 })

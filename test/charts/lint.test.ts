@@ -60,3 +60,18 @@ t.test('store-lib is vendored as a relative symlink: no `helm dependency build` 
     t.equal(pkg.status, 0, `${h} package (the library is bundled into the archive)`, { stderr: pkg.stderr })
   }
 })
+
+t.test('Artifact Hub metadata: artifacthub.io/images lists exactly the images the chart can run', async (t) => {
+  const { readFileSync } = await import('node:fs')
+  const { parse } = await import('yaml')
+  const chart = parse(readFileSync(path.join(BAGISTO, 'Chart.yaml'), 'utf8')) as { annotations: Record<string, string> }
+  const listed = (parse(chart.annotations['artifacthub.io/images']!) as { image: string }[]).map((i) => i.image).sort()
+  // every optional image switched on: what helm template renders is what Artifact Hub should list
+  const { podTemplates, allContainers, render } = await import('./fixtures/helm.js')
+  const { objects } = render({ set: { 'metrics.enabled': 'true', 'mailpit.enabled': 'true', 'search.engine': 'opensearch', 'opensearch.enabled': 'true' } })
+  const rendered = [...new Set(podTemplates(objects).flatMap((p) => allContainers(p.spec).map((c: { image: string }) => c.image)))].sort()
+  t.same(listed, rendered)
+  for (const key of ['artifacthub.io/license', 'artifacthub.io/category', 'artifacthub.io/changes', 'artifacthub.io/links']) t.ok(chart.annotations[key], key)
+  const lib = parse(readFileSync(path.join(STORE_LIB, 'Chart.yaml'), 'utf8')) as { annotations: Record<string, string> }
+  t.ok(lib.annotations['artifacthub.io/license'] && lib.annotations['artifacthub.io/changes'], 'store-lib carries Artifact Hub annotations too')
+})

@@ -22,9 +22,12 @@ t.test('fullname is the release name for release "bagisto", "<release>-bagisto" 
   }
 })
 
-t.test('nginx ConfigMap: one server block with the contract\'s locations', async (t) => {
-  const conf: string = get(objects, 'ConfigMap', 'bagisto-nginx').data['default.conf']
-  t.equal(conf.match(/^server \{/gm)?.length, 1, 'exactly one server block')
+t.test('nginx ConfigMap: the public server block with the contract\'s locations, and the internal status one', async (t) => {
+  const full: string = get(objects, 'ConfigMap', 'bagisto-nginx').data['default.conf']
+  t.equal(full.match(/^server \{/gm)?.length, 2, 'two server blocks: the public one, then the status one')
+  const [conf, status] = full.split(/^(?=server \{)/m).map((b) => b.trim()) as [string, string]
+  t.match(status, /^server \{\n\s+listen 8081;/, 'the status server on nginx.statusPort')
+  t.notMatch(conf, /stub_status|fpm-status/, 'the public server block serves no status page')
   t.notMatch(conf, /^\s*(user|pid|worker_processes|events|http)\b/m, 'no main-context directives')
   t.match(conf, /listen 8080;/)
   t.match(conf, /root \/var\/www\/html\/public;/)
@@ -64,7 +67,7 @@ t.test('php-fpm ConfigMap: zz-chart.conf pool fragment', async (t) => {
   t.match(conf, /^ping\.path = \/ping$/m)
   t.match(conf, /^pm\.status_path = \/status$/m)
   t.match(conf, /^clear_env = no$/m)
-  t.match(conf, /^php_admin_value\[memory_limit\] = 512M$/m)
+  t.match(conf, /^php_admin_value\[memory_limit\] = 4G$/m)
   const custom: string = get(render({ set: { 'php.fpmPort': 9100, 'php.pm.mode': 'static', 'php.pm.maxChildren': 7 } }).objects,
     'ConfigMap', 'bagisto-php-fpm').data['zz-chart.conf']
   t.match(custom, /^listen = (127\.0\.0\.1:)?9100$/m)
@@ -99,7 +102,7 @@ t.test('storefront Deployment: init copy-public-files first, bagisto + nginx, sh
   for (const d of ['app/public', 'framework/cache/data', 'framework/sessions', 'framework/views', 'logs']) t.match(script, d)
 
   t.same(app.ports, [{ name: 'fastcgi', containerPort: 9000, protocol: 'TCP' }])
-  t.same(nginx.ports, [{ name: 'http', containerPort: 8080, protocol: 'TCP' }])
+  t.same(nginx.ports, [{ name: 'http', containerPort: 8080, protocol: 'TCP' }, { name: 'status', containerPort: 8081, protocol: 'TCP' }])
   const mount = (c: { volumeMounts: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[] }, n: string) => c.volumeMounts.find((m) => m.name === n)
   t.same(mount(app, 'bagisto-public'), { name: 'bagisto-public', mountPath: '/var/www/html/public' })
   t.same(mount(app, 'bagisto-storage'), { name: 'bagisto-storage', mountPath: '/var/www/html/storage' })
@@ -144,7 +147,7 @@ t.test('storage PVC: ReadWriteMany by default, existingClaim replaces it', async
 t.test('Service targets nginx; ServiceAccount does not mount tokens', async (t) => {
   const svc = get(objects, 'Service', 'bagisto')
   t.same(svc.spec.ports, [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }])
-  t.same(svc.spec.selector, deploy.spec.selector.matchLabels)
+  t.same(svc.spec.selector, { ...deploy.spec.selector.matchLabels, 'store.platform.io/tenant': 'acme' }, 'the Deployment\'s selector plus the tenant')
   t.equal(get(objects, 'ServiceAccount', 'bagisto').automountServiceAccountToken, false)
 })
 

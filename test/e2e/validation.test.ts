@@ -30,6 +30,13 @@ const cases: [string, any][] = [
   ['run-as-root', plainPod('root', ns, c({ runAsUser: 0 }))],
   ['capabilities', plainPod('caps', ns, c({ capabilities: { add: ['SYS_ADMIN'] } }))],
   ['seccomp', plainPod('unconfined', ns, { spec: { securityContext: { seccompProfile: { type: 'Unconfined' } } } })],
+  ['selinux', plainPod('spc', ns, c({ seLinuxOptions: { type: 'spc_t' } }))],
+  // the API server accepts an unmasked /proc only in a user namespace
+  ['proc-mount', plainPod('unmasked', ns, { spec: { hostUsers: false }, ...c({ procMount: 'Unmasked' }) })],
+  ['apparmor', plainPod('apparmor', ns, { spec: { securityContext: { appArmorProfile: { type: 'Unconfined' } } } })],
+  ['sysctls', plainPod('sysctl', ns, { spec: { securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '65536' }] } } })],
+  ['host-process', plainPod('hostprocess', ns, { spec: { os: { name: 'windows' }, hostNetwork: true, securityContext: { windowsOptions: { hostProcess: true } } } })],
+  ['probe-host', plainPod('probehost', ns, { container: { livenessProbe: { httpGet: { port: 8080, host: '169.254.169.254' } } } })],
   ['image-tag', plainPod('latest', ns, { container: { image: 'docker.io/library/nginx:latest' } })],
   ['service-account-token', plainPod('token', ns, { spec: { automountServiceAccountToken: true } })],
   ['storefront-shape', plainPod('shapeless', ns, { labels: { 'store.platform.io/role': 'storefront' } })],
@@ -43,6 +50,16 @@ t.test('non-compliant Pods are denied with the rule ID', async (t) => {
     t.match(r.stderr, 'admission webhook "validate.store.platform.io" denied the request', `${rule}: by the validating webhook`)
     t.match(r.stderr, deniedBy(rule), `${rule}: rule ID and path in the message`)
   }
+})
+
+t.test('a Deployment with a field Pod Security only warns about on templates is denied at dry-run', async (t) => {
+  const spec = { securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '65536' }] },
+    containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10', securityContext: { seLinuxOptions: { type: 'spc_t' } } }] }
+  const r = dryRun({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'acme-pss', namespace: ns },
+    spec: { selector: { matchLabels: { app: 'pss' } }, template: { metadata: { labels: { app: 'pss' } }, spec } } })
+  t.not(r.code, 0, 'denied')
+  t.match(r.stderr, /selinux: Deployment\/acme-pss: spec\.template\.spec\.containers\[app\]\.securityContext\.seLinuxOptions\.type: /)
+  t.match(r.stderr, /sysctls: Deployment\/acme-pss: spec\.template\.spec\.securityContext\.sysctls\[0\]\.name: kernel\.msgmax/)
 })
 
 t.test('every violation of one pod is reported at once, one per line', async (t) => {

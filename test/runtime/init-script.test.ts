@@ -15,8 +15,8 @@ t.teardown(() => removeTree(root))
 onSignals(() => removeTree(root))
 const pod = new PodFs(root)
 
-const [nginxPort, fpmPort] = await freePorts(2)
-const rendered = helmTemplate({ appRoot: pod.appRoot, nginxPort: nginxPort!, fpmPort: fpmPort!, clientMaxBodySize: '1m' })
+const [nginxPort, fpmPort, statusPort] = await freePorts(3)
+const rendered = helmTemplate({ appRoot: pod.appRoot, nginxPort: nginxPort!, fpmPort: fpmPort!, statusPort: statusPort!, clientMaxBodySize: '1m' })
 const sp: StorefrontPod = extractStorefront(rendered.objects)
 
 /** the storefront's own files in the emptyDir (the storage tree and the symlink aside) */

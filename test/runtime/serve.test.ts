@@ -3,10 +3,11 @@
 import t, { type Test } from 'tap'
 import * as fs from 'node:fs'
 import * as net from 'node:net'
+import * as os from 'node:os'
 import { spawnSync } from 'node:child_process'
 import {
   PodFs, asPodUser, buildImage, extractStorefront, fastcgiGet, files, findNginx,
-  findPhpFpm, freePorts, giveToPod, groupAlive, groupUids, podUid, helmTemplate, hostInitEnv, httpRequest, makeTempRoot,
+  findPhpFpm, freePorts, giveToPod, groupAlive, groupUids, podUid, helmTemplate, hostInitEnv, httpRequest, httpRequestTo, makeTempRoot,
   makeVolumes, processesOf, runInitScript, seedStorage, sleep, tail, waitForPort, writeFpmConfig,
   writeNginxConfig, type HttpResponse, type Proc,
 } from './fixtures/pod.js'
@@ -18,9 +19,9 @@ const root = makeTempRoot('runtime-serve')
 const procs = processesOf(root, (fn) => t.teardown(fn))
 
 const pod = new PodFs(root)
-const [nginxPort, fpmPort, imageDefaultFpmPort] = (await freePorts(3)) as [number, number, number]
+const [nginxPort, fpmPort, imageDefaultFpmPort, statusPort] = (await freePorts(4)) as [number, number, number, number]
 const maxBody = '1m'
-const rendered = helmTemplate({ appRoot: pod.appRoot, nginxPort, fpmPort, clientMaxBodySize: maxBody })
+const rendered = helmTemplate({ appRoot: pod.appRoot, nginxPort, fpmPort, statusPort, clientMaxBodySize: maxBody })
 const sp = extractStorefront(rendered.objects)
 
 // The pod's volumes, prepared by the rendered init script from a read-only image, with an
@@ -224,13 +225,61 @@ t.test('/health does not touch PHP while php-fpm runs', async (t) => {
   t.equal(fpmRequests().length, before + 1, 'while a routed URL does show in the php-fpm log (the log counts)')
 })
 
+// php.ini as rendered (php.ini.* as php_admin_value in the pool, date.timezone from app.timezone),
+// read back by PHP itself under the real php-fpm.
+t.test('PHP runs with the rendered php.ini: Bagisto\'s documented limits', async (t) => {
+  const r = await get('/ini-check')
+  const ini = Object.fromEntries([...r.text.matchAll(/^ini:([^=]+)=(.*)$/gm)].map((m) => [m[1], m[2]]))
+  t.same(ini, { memory_limit: '4G', max_execution_time: '360', upload_max_filesize: '64M', post_max_size: '64M', max_input_vars: '5000', 'date.timezone': 'UTC' })
+  t.match(sp.serverBlock, /fastcgi_read_timeout 360s;/, 'nginx waits as long as PHP may run')
+})
+
+// The internal status server (nginx.statusPort): what the exporter sidecars and a port-forward read.
+t.test('the status port serves nginx stub_status and php-fpm status and ping, to loopback only', async (t) => {
+  const status = (p: string): Promise<HttpResponse> => httpRequest(statusPort, p)
+  const stub = await status('/stub_status')
+  t.equal(stub.status, 200, `/stub_status is 200${stub.status !== 200 ? diag() : ''}`)
+  t.match(stub.text, /^Active connections: \d+/m, 'nginx stub_status: active connections')
+  t.match(stub.text, /server accepts handled requests\n\s*(\d+) (\d+) (\d+)/, 'nginx stub_status: counters')
+  const requests = Number(/server accepts handled requests\n\s*\d+ \d+ (\d+)/.exec(stub.text)?.[1])
+  t.ok(requests > 10, `nginx has counted the requests of the tests before (${requests})`)
+
+  const fpmStatus = await status('/fpm-status')
+  t.equal(fpmStatus.status, 200, `/fpm-status is 200${fpmStatus.status !== 200 ? diag() : ''}`)
+  t.match(fpmStatus.text, /pool:\s+www/, 'php-fpm status of the www pool')
+  t.match(fpmStatus.text, /process manager:\s+dynamic/, 'the rendered pm mode')
+  t.match(fpmStatus.text, /max children reached:\s+\d+/, 'the counter an exporter alerts on')
+  const json = await status('/fpm-status?json&full')
+  const parsed = JSON.parse(json.text) as { pool: string; 'accepted conn': number; processes: unknown[] }
+  t.equal(parsed.pool, 'www', 'the query string reaches php-fpm (?json)')
+  t.ok(parsed['accepted conn'] > 0, `php-fpm has accepted connections (${parsed['accepted conn']})`)
+  t.ok(Array.isArray(parsed.processes) && parsed.processes.length > 0, '?full lists the worker processes')
+  const ping = await status('/fpm-ping')
+  t.equal(ping.text.trim(), 'pong', '/fpm-ping answers pong')
+  t.equal((await status('/')).status, 404, 'nothing else on the status port')
+  t.equal((await status('/index.php')).status, 404, 'the status port never runs the app')
+
+  // On the public port these paths are ordinary URLs of the store (routed to Laravel), never the status.
+  for (const p of ['/stub_status', '/fpm-status']) {
+    const pub = await get(p)
+    t.notMatch(pub.text, /Active connections|accepted conn/, `public port ${p}: no status page`)
+  }
+  // The status server listens on every address but answers loopback clients only.
+  const external = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)
+  t.ok(external, `this machine has a non-loopback address to test from (${external?.address})`)
+  if (external) {
+    const r = await httpRequestTo(external.address, statusPort, '/stub_status')
+    t.equal(r.status, 403, `from ${external.address}: 403`)
+  }
+})
+
 t.test('stops every process it started', async (t) => {
   t.equal(procs.procs.length, 2, 'nginx and php-fpm were started')
   for (const p of procs.procs) t.ok(groupAlive(p.pgid), `${p.name} (pgid ${p.pgid}) still running before the stop`)
   const left = await procs.stopAll()
   t.same(left, [], 'no process group left after SIGTERM/SIGKILL')
   for (const p of procs.procs) t.notOk(groupAlive(p.pgid), `${p.name}: no process of group ${p.pgid} remains`)
-  for (const port of [nginxPort, fpmPort]) {
+  for (const port of [nginxPort, fpmPort, statusPort]) {
     const open = await new Promise<boolean>((resolve) => {
       const s = net.connect({ host: '127.0.0.1', port })
       s.once('connect', () => { s.destroy(); resolve(true) })

@@ -2,14 +2,17 @@
 store-lib.images.image: the image reference of an image values block
   {registry, repository, tag, digest}
 (dict "image" .Values.image "context" $ "defaultTag" .Chart.AppVersion) -> "registry/repository:tag" or
-"registry/repository@sha256:..." (a digest wins over the tag). Fails on an empty or "latest" tag
-without a digest: images are pinned.
+"registry/repository@sha256:..." (a digest wins over the tag). With "context", a non-empty
+.Values.global.imageRegistry replaces every image's registry (an air-gapped mirror, as in Bitnami
+charts). Fails on an empty or "latest" tag without a digest: images are pinned.
 */}}
 {{- define "store-lib.images.image" -}}
 {{- $img := .image -}}
 {{- $repo := required "image.repository is required" (get $img "repository") -}}
 {{- $ref := $repo -}}
-{{- with get $img "registry" }}{{ $ref = printf "%s/%s" . $repo }}{{ end -}}
+{{- $registry := get $img "registry" -}}
+{{- with get . "context" }}{{ with get (.Values.global | default dict) "imageRegistry" }}{{ $registry = . }}{{ end }}{{ end -}}
+{{- with $registry }}{{ $ref = printf "%s/%s" . $repo }}{{ end -}}
 {{- $digest := get $img "digest" -}}
 {{- $tag := toString (default (get . "defaultTag") (get $img "tag")) -}}
 {{- if $digest -}}
@@ -26,12 +29,16 @@ without a digest: images are pinned.
 
 {{/*
 store-lib.images.pullSecrets: imagePullSecrets from a list of names or {name: ...} maps.
-(dict "pullSecrets" .Values.imagePullSecrets)
+(dict "pullSecrets" .Values.imagePullSecrets "context" $) - with "context", .Values.global.imagePullSecrets
+come first; a name is listed once.
 */}}
 {{- define "store-lib.images.pullSecrets" -}}
+{{- $all := get . "pullSecrets" | default list -}}
+{{- with get . "context" }}{{ $all = concat (get (.Values.global | default dict) "imagePullSecrets" | default list) $all }}{{ end -}}
 {{- $list := list -}}
-{{- range (get . "pullSecrets" | default list) -}}
-{{- if kindIs "map" . }}{{ $list = append $list (dict "name" .name) }}{{ else }}{{ $list = append $list (dict "name" .) }}{{ end -}}
+{{- range $all -}}
+{{- $name := kindIs "map" . | ternary (get (kindIs "map" . | ternary . dict) "name") . -}}
+{{- if not (has (dict "name" $name) $list) }}{{ $list = append $list (dict "name" $name) }}{{ end -}}
 {{- end -}}
 {{- if $list }}
 imagePullSecrets:

@@ -27,6 +27,20 @@ app.kubernetes.io/component: {{ . }}
 {{- end -}}
 
 {{/*
+store-lib.labels.tenantSelector: the selector labels plus the tenant label, for every selector that is
+not immutable (Service, NetworkPolicy, PodDisruptionBudget). In a shared namespace another tenant's
+pod may carry this release's instance/component labels, but the webhook (tenant-identity) only lets
+it carry its own tenant: selecting on the tenant too keeps it out of this release's Service
+endpoints, NetworkPolicy peers and disruption budget. Pods always carry the tenant label, so
+dedicated namespaces select the same pods as before.
+(dict "context" $ "component" "storefront")
+*/}}
+{{- define "store-lib.labels.tenantSelector" -}}
+{{ include "store-lib.labels.selector" . }}
+store.platform.io/tenant: {{ include "store-lib.labels.tenant" . }}
+{{- end -}}
+
+{{/*
 store-lib.labels.standard: selector labels + helm.sh/chart, version, managed-by, part-of, the tenant
 label and (when given) the role label, plus .Values.commonLabels.
 (dict "context" $ "component" "storefront" "role" "storefront" "extra" (dict ...)) - all but context optional.

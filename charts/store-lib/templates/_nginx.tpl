@@ -7,7 +7,8 @@ FastCGI on 127.0.0.1. Runs non-root with a read-only root filesystem.
 store-lib.nginx.serverBlock: ONE nginx server block (http context; no user/pid directives), the
 `default.conf` of the nginx ConfigMap.
 (dict "port" 8080 "appRoot" "/var/www/html" "fpmPort" 9000 "clientMaxBodySize" "64m"
-      "staticExpires" "30d" "buildExpires" "1y")
+      "staticExpires" "30d" "buildExpires" "1y" "fastcgiReadTimeout" 360 "statusPort" 8081)
+With "statusPort", a second server block (store-lib.nginx.statusServer) serves the status pages there.
 */}}
 {{- define "store-lib.nginx.serverBlock" -}}
 {{- $appRoot := get . "appRoot" | default "/var/www/html" -}}
@@ -65,7 +66,7 @@ server {
         fastcgi_split_path_info ^(.+\.php)(/.+)$;
         fastcgi_pass 127.0.0.1:{{ get . "fpmPort" | default 9000 | int }};
         fastcgi_index index.php;
-        fastcgi_read_timeout 120s;
+        fastcgi_read_timeout {{ get . "fastcgiReadTimeout" | default 120 | int }}s;
         fastcgi_buffers 16 16k;
         fastcgi_buffer_size 32k;
         # The standard FastCGI parameters, inline (no dependency on a fastcgi_params file).
@@ -93,12 +94,51 @@ server {
         fastcgi_param HTTP_PROXY        "";
     }
 }
+{{- with get . "statusPort" }}
+
+{{ include "store-lib.nginx.statusServer" (dict "port" . "fpmPort" (get $ "fpmPort")) }}
+{{- end }}
+{{- end -}}
+
+{{/*
+store-lib.nginx.statusServer: the internal status server block: nginx's stub_status at /stub_status,
+php-fpm's status page (pm.status_path /status) at /fpm-status and its ping at /fpm-ping, on a port
+of its own that the Service and the NetworkPolicy never open, and to loopback clients only (the
+exporter sidecars, `kubectl port-forward`). Query strings pass through (/fpm-status?full&json).
+(dict "port" 8081 "fpmPort" 9000)
+*/}}
+{{- define "store-lib.nginx.statusServer" -}}
+server {
+    listen {{ .port | int }};
+    server_name _;
+    server_tokens off;
+    access_log off;
+    allow 127.0.0.1;
+    allow ::1;
+    deny all;
+
+    location = /stub_status {
+        stub_status;
+    }
+
+    location ~ ^/fpm-(status|ping)$ {
+        fastcgi_pass 127.0.0.1:{{ get . "fpmPort" | default 9000 | int }};
+        fastcgi_param SCRIPT_NAME     /$1;
+        fastcgi_param SCRIPT_FILENAME /$1;
+        fastcgi_param REQUEST_METHOD  $request_method;
+        fastcgi_param QUERY_STRING    $query_string;
+    }
+
+    location / {
+        return 404;
+    }
+}
 {{- end -}}
 
 {{/*
 store-lib.nginx.container: the nginx sidecar container.
 (dict "image" "repo:tag" "port" 8080 "appRoot" "/var/www/html" "resources" (dict ...)
-      "uid" 101 "gid" 101 "pullPolicy" "IfNotPresent" "probes" true)
+      "uid" 101 "gid" 101 "pullPolicy" "IfNotPresent" "probes" true "statusPort" 8081)
 Mounts public and storage read-only, its config from the volume nginx-config at /etc/nginx/conf.d,
 and emptyDirs for /var/cache/nginx, /var/run and /tmp.
 */}}
@@ -112,6 +152,11 @@ and emptyDirs for /var/cache/nginx, /var/run and /tmp.
     - name: http
       containerPort: {{ $port }}
       protocol: TCP
+    {{- with get . "statusPort" }}
+    - name: status
+      containerPort: {{ . | int }}
+      protocol: TCP
+    {{- end }}
   {{- if or (not (hasKey . "probes")) .probes }}
   startupProbe:
     httpGet: {path: /health, port: http}

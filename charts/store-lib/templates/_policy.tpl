@@ -25,8 +25,10 @@ podSelector:
 
 {{/*
 store-lib.policy.networkPolicy: an Ingress NetworkPolicy for the pods of one component.
-(dict "context" $ "name" n "component" c "ports" (list 3306) "from" (list peer...) "releaseOnly" true)
-releaseOnly (default true when "from" is empty): only this release's pods may connect.
+(dict "context" $ "name" n "component" c "ports" (list 3306) "from" (list peer...) "releaseOnly" true
+      "extraRules" (list (dict "ports" ... "from" ...)))
+releaseOnly (default true when "from" is empty): only this release's pods of this tenant may connect.
+extraRules: further ingress rules as written (e.g. a metrics port open to the monitoring namespace).
 */}}
 {{- define "store-lib.policy.networkPolicy" -}}
 {{- $from := get . "from" | default list -}}
@@ -39,7 +41,7 @@ kind: NetworkPolicy
 spec:
   podSelector:
     matchLabels:
-      {{- include "store-lib.labels.selector" (dict "context" .context "component" .component) | nindent 6 }}
+      {{- include "store-lib.labels.tenantSelector" (dict "context" .context "component" .component) | nindent 6 }}
   policyTypes: [Ingress]
   ingress:
     - ports:
@@ -51,6 +53,9 @@ spec:
       from:
         {{- toYaml . | nindent 8 }}
       {{- end }}
+    {{- range (get . "extraRules" | default list) }}
+    - {{- toYaml . | nindent 6 }}
+    {{- end }}
 {{- end -}}
 
 {{/*
@@ -111,7 +116,7 @@ spec:
   {{- end }}
   selector:
     matchLabels:
-      {{- include "store-lib.labels.selector" (dict "context" .context "component" .component) | nindent 6 }}
+      {{- include "store-lib.labels.tenantSelector" (dict "context" .context "component" .component) | nindent 6 }}
 {{- end -}}
 
 {{/*

@@ -1,6 +1,6 @@
 // Every container: no privilege escalation, all capabilities dropped.
 import type { V1Container } from '@kubernetes/client-node'
-import { containersOf } from '../pod.js'
+import { containersOf, isWindowsPod } from '../pod.js'
 import type { Mutation } from './mutation.js'
 
 // The API server rejects allowPrivilegeEscalation: false next to these; validation denies them anyway.
@@ -12,6 +12,7 @@ function escalationForced(c: V1Container): boolean {
 export const containerSecurity: Mutation = {
   id: 'container-security',
   mutate(draft) {
+    if (isWindowsPod(draft.doc.spec)) return // the API server refuses these fields on a Windows pod
     for (const { container, pointer } of containersOf(draft.doc.spec)) {
       const wanted: Record<string, unknown> = escalationForced(container) ? {} : { allowPrivilegeEscalation: false }
       wanted.capabilities = { drop: ['ALL'] }

@@ -1,10 +1,13 @@
-// Storefront pods: the shared public emptyDir, the storage PVC, and their mounts in app and nginx.
+// Storefront pods: the shared public emptyDir, the storage PVC, and their mounts in app and nginx
+// (a plain container or a native sidecar).
 import type { V1Container, V1Pod, V1Volume, V1VolumeMount } from '@kubernetes/client-node'
 import {
   NGINX_CONTAINER, PUBLIC_PATH, PUBLIC_VOLUME, STORAGE_PATH, STORAGE_VOLUME, STOREFRONT_ROLE,
 } from '../labels.js'
 import type { PatchDraft } from '../patch.js'
-import { appContainerName, containersOf, hasStorageVolume, roleOf, storageClaimOf } from '../pod.js'
+import {
+  appContainerName, containersOf, hasStorageVolume, misfitStorefrontVolumes, nginxContainersOf, roleOf, storageClaimOf,
+} from '../pod.js'
 import type { Mutation } from './mutation.js'
 
 export interface StorefrontPlan {
@@ -12,10 +15,11 @@ export interface StorefrontPlan {
   claim: string | undefined
 }
 
-/** What a storefront pod is shaped around; undefined when it is not one or cannot be shaped
- *  (no app container or no storage): validation's storefront-shape then reports it. */
+/** What a storefront pod is shaped around; undefined when it is not one or cannot be shaped (no
+ *  app container, no storage, or a volume named like a storefront volume but of another source,
+ *  which is never reused): validation's storefront-shape then reports it. */
 export function storefrontPlan(pod: V1Pod): StorefrontPlan | undefined {
-  if (roleOf(pod) !== STOREFRONT_ROLE) return undefined
+  if (roleOf(pod) !== STOREFRONT_ROLE || misfitStorefrontVolumes(pod).length > 0) return undefined
   const app = appContainerName(pod)
   const claim = storageClaimOf(pod)
   if (app === undefined || (claim === undefined && !hasStorageVolume(pod))) return undefined
@@ -46,8 +50,9 @@ export const storefrontVolumes: Mutation = {
     const volumes: V1Volume[] = [{ name: PUBLIC_VOLUME, emptyDir: {} }]
     if (plan.claim !== undefined) volumes.push({ name: STORAGE_VOLUME, persistentVolumeClaim: { claimName: plan.claim } })
     addMissingVolumes(draft, volumes)
+    const nginx = new Set(nginxContainersOf(pod.spec).map((ref) => ref.container))
     for (const { list, container, pointer } of containersOf(pod.spec)) {
-      if (list !== 'containers' || (container.name !== plan.app && container.name !== NGINX_CONTAINER)) continue
+      if (!(list === 'containers' && container.name === plan.app) && !nginx.has(container)) continue
       const readOnly = container.name === NGINX_CONTAINER ? { readOnly: true } : {}
       addMissingMounts(draft, container, pointer, [
         { name: PUBLIC_VOLUME, mountPath: PUBLIC_PATH, ...readOnly },

@@ -1,3 +1,4 @@
+import { isWindowsPod } from '../pod.js'
 import { inheritedFindings } from './effective.js'
 import type { Rule } from './rule.js'
 
@@ -7,7 +8,8 @@ export const seccomp: Rule = {
   id: 'seccomp',
   appliesOnUpdate: false,
   summary: 'the effective seccomp profile must be RuntimeDefault or Localhost',
-  check: (view) => inheritedFindings<string>(view, {
+  // Skipped for Windows pods, as Pod Security does (1.25+): the API server refuses seccomp there.
+  check: (view) => isWindowsPod(view.spec) ? [] : inheritedFindings<string>(view, {
     field: 'seccompProfile.type',
     fromPod: (sc) => sc.seccompProfile?.type,
     fromContainer: (c) => c.securityContext?.seccompProfile?.type,

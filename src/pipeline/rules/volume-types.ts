@@ -2,7 +2,7 @@ import type { Rule } from './rule.js'
 
 // Pod Security "restricted": the only volume sources allowed.
 const ALLOWED_VOLUME_TYPES = new Set([
-  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret',
+  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret',
 ])
 
 export const volumeTypes: Rule = {

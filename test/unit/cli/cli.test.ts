@@ -1,20 +1,9 @@
 // The CLI: exit codes 0/1/2, text and JSON output, stdin, --help, mutate output.
-import { spawnSync } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { parse, parseAllDocuments } from 'yaml'
-import { main } from '../../../src/cli/main.js'
-import type { CliIO } from '../../../src/cli/io.js'
+import { fixture, run } from './run.js'
 
-const HELM_OUTPUT = fileURLToPath(new URL('../../fixtures/manifests/acme-helm-template.yaml', import.meta.url))
-
-async function run(argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIO = { stdout: (s) => { out += s }, stderr: (s) => { err += s }, readStdin: async () => stdin }
-  const code = await main(argv, io)
-  return { code, out, err }
-}
+const HELM_OUTPUT = fixture('manifests/acme-helm-template.yaml')
 
 const POD = `apiVersion: v1
 kind: Pod
@@ -66,22 +55,26 @@ t.test('check: warn mode prints WARN and exits 0', async (t) => {
   t.match(out, /^WARN Pod\/web: image-tag: /)
 })
 
-t.test('check: objects outside store namespaces are not judged, with a note', async (t) => {
-  const { code, out, err } = await run(['check', '-f', '-'], POD.replace('web:1.0', 'web:latest'))
+t.test('check: objects in a namespace the input shows is not a store namespace pass unjudged, with a note', async (t) => {
+  const input = `${POD.replace('web:1.0', 'web:latest')}---\nkind: Namespace\nmetadata: {name: acme, labels: {team: a}}\n`
+  const { code, out, err } = await run(['check', '-f', '-'], input)
   t.same([code, out], [0, ''])
-  t.match(err, /namespace acme is not a store namespace/)
+  t.match(err, /namespace acme is not a store namespace \(its Namespace document has no store\.platform\.io\/tenant label\)/)
+  const excluded = await run(['check', '-f', '-'], POD.replace('web:1.0', 'web:latest').replace('namespace: acme', 'namespace: kube-system'))
+  t.same([excluded.code, excluded.out], [0, ''], 'a namespace the policy excludes is never a store namespace')
+  t.match(excluded.err, /namespace kube-system is not a store namespace \(the policy excludes it\)/)
 })
 
 t.test('unusable input exits 2 and names the document and field', async (t) => {
   const cases: Array<[string[], string, RegExp]> = [
-    [['check', '-f', '-'], 'a: [', /<stdin>: document 1: not valid YAML/],
+    [['check', '-f', '-'], 'a: [', /<stdin>: document 1: line 1: not valid YAML/],
     [['check', '-f', '-'], '---\nkind: Service\n---\n- 1\n', /<stdin>: document 2: must be a Kubernetes object/],
-    [['check', '-f', '-'], 'kind: Deployment\nmetadata: {name: d}\nspec: {}\n', /document 1 \(Deployment\/d\): spec\.template: must be a mapping/],
+    [['check', '-f', '-'], 'kind: Deployment\nmetadata: {name: d}\nspec: {}\n', /<stdin>: document 1 \(Deployment\/d\): spec\.template: must be a mapping/],
     [['check', '-f', '-'], 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{image: x}]\n', /document 1 \(Pod\/p\): spec\.containers\[0\]: must be a mapping with a name/],
     [['check', '-f', '-'], 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: x, volumeMounts: m}]\n', /document 1 \(Pod\/p\): spec\.containers\[0\]\.volumeMounts: must be a list/],
     [['check', '-f', '/no/such/file.yaml'], '', /\/no\/such\/file\.yaml: cannot read/],
-    [['check'], '', /-f FILE .* is required/],
-    [['check', '-f', '-', '-o', 'xml'], POD, /-o must be text or json/],
+    [['check'], '', /-f FILE\|DIR\|- is required/],
+    [['check', '-f', '-', '-o', 'xml'], POD, /-o must be one of text, json, sarif, junit, github, not "xml"/],
     [['check', '-f', '-', '--bogus'], POD, /Unknown option '--bogus'/],
     [['check', '-f', '-', '--namespace-labels', 'novalue'], POD, /"novalue" is not key=value/],
     [['check', '-f', '-', '--policy', '/no/policy.yaml'], POD, /\/no\/policy\.yaml: cannot read policy/],
@@ -123,15 +116,4 @@ t.test('mutate: a Pod comes out as the webhook leaves it', async (t) => {
   const { out } = await run(['mutate', '-f', '-', '--namespace-labels', 'store.platform.io/tenant=acme'], POD)
   const pod = parse(out) as { spec: { securityContext: Record<string, unknown> } }
   t.equal(pod.spec.securityContext.runAsNonRoot, true)
-})
-
-t.test('the real process: reads stdin, exit code', async (t) => {
-  const script = `import { main } from ${JSON.stringify(new URL('../../../src/cli/main.ts', import.meta.url).href)}
-process.exitCode = await main(['check', '-f', '-'])`
-  const result = spawnSync(process.execPath, [...process.execArgv, '--input-type=module', '-e', script], {
-    input: POD.replace('web:1.0', 'web:latest').replace('namespace: acme', 'namespace: acme, labels: {}') + '---\nkind: Namespace\nmetadata: {name: acme, labels: {store.platform.io/tenant: acme}}\n',
-    encoding: 'utf8',
-  })
-  t.equal(result.status, 1, result.stderr)
-  t.match(result.stdout, /^DENY Pod\/web: image-tag:/)
 })

@@ -2,6 +2,7 @@
 import type { V1Container, V1Pod } from '@kubernetes/client-node'
 import t from 'tap'
 import { RULE_IDS, RULES, type NamespaceInfo, type ResourceLookup, type RuleId } from '../../../src/pipeline/index.js'
+import { SAFE_SYSCTLS } from '../../../src/pipeline/rules/sysctls.js'
 import { defaultPolicy, type Policy } from '../../../src/policy/index.js'
 import {
   ACME, MALL, NO_LOOKUP, fixturePod, lookupOf, mutated, plainPod, validatePod,
@@ -75,6 +76,33 @@ const cases: Case[] = [
     path: `${C}.securityContext.seccompProfile.type`, message: /must be RuntimeDefault or Localhost \(is Unconfined\)/ },
   { rule: 'seccomp', name: 'unset everywhere', breakIt: (p) => { delete p.spec!.securityContext!.seccompProfile },
     path: `${C}.securityContext.seccompProfile.type`, message: /unset here and at pod level/ },
+  { rule: 'selinux', name: 'container type spc_t', breakIt: (p) => { sc(p).seLinuxOptions = { type: 'spc_t' } },
+    path: `${C}.securityContext.seLinuxOptions.type`, message: /type spc_t is not allowed \(allowed: container_t, container_init_t, container_kvm_t, container_engine_t\)/ },
+  { rule: 'selinux', name: 'pod user set', breakIt: (p) => { p.spec!.securityContext!.seLinuxOptions = { type: 'container_t', user: 'system_u' } },
+    path: 'spec.securityContext.seLinuxOptions.user', message: /must not be set \(is system_u\)/ },
+  { rule: 'selinux', name: 'debug container role set',
+    breakIt: (p) => { p.spec!.ephemeralContainers = [{ name: 'dbg', image: 'busybox:1.36', securityContext: { ...sc(p), seLinuxOptions: { role: 'sysadm_r' } } }] },
+    path: 'spec.ephemeralContainers[dbg].securityContext.seLinuxOptions.role', message: /must not be set \(is sysadm_r\)/ },
+  { rule: 'proc-mount', name: 'Unmasked', breakIt: (p) => { sc(p).procMount = 'Unmasked' },
+    path: `${C}.securityContext.procMount`, message: /must be Default or unset \(is Unmasked\)/ },
+  { rule: 'apparmor', name: 'pod profile Unconfined', breakIt: (p) => { p.spec!.securityContext!.appArmorProfile = { type: 'Unconfined' } },
+    path: 'spec.securityContext.appArmorProfile.type', message: /must be RuntimeDefault or Localhost \(is Unconfined\)/ },
+  { rule: 'apparmor', name: 'container profile Unconfined', breakIt: (p) => { sc(p).appArmorProfile = { type: 'Unconfined' } },
+    path: `${C}.securityContext.appArmorProfile.type`, message: /is Unconfined/ },
+  { rule: 'apparmor', name: 'annotation unconfined',
+    breakIt: (p) => { p.metadata!.annotations!['container.apparmor.security.beta.kubernetes.io/web'] = 'unconfined' },
+    path: 'metadata.annotations[container.apparmor.security.beta.kubernetes.io/web]', message: /must be runtime\/default or localhost\/<profile> \(is unconfined\)/ },
+  { rule: 'sysctls', name: 'kernel.msgmax', breakIt: (p) => { p.spec!.securityContext!.sysctls = [{ name: 'net.ipv4.tcp_rmem', value: '4096 87380 6291456' }, { name: 'kernel.msgmax', value: '65536' }] },
+    path: 'spec.securityContext.sysctls[1].name', message: /kernel\.msgmax is not a safe sysctl/ },
+  { rule: 'host-process', name: 'pod hostProcess', breakIt: (p) => { p.spec!.securityContext!.windowsOptions = { hostProcess: true } },
+    path: 'spec.securityContext.windowsOptions.hostProcess', message: /must not be true/ },
+  { rule: 'host-process', name: 'container hostProcess', breakIt: (p) => { sc(p).windowsOptions = { hostProcess: true } },
+    path: `${C}.securityContext.windowsOptions.hostProcess`, message: /must not be true/ },
+  { rule: 'probe-host', name: 'liveness httpGet host', breakIt: (p) => { first(p).livenessProbe = { httpGet: { port: 80, host: '10.0.0.1' } } },
+    path: `${C}.livenessProbe.httpGet.host`, message: /must not be set \(is 10\.0\.0\.1\)/ },
+  { rule: 'probe-host', name: 'preStop tcpSocket host on an init container',
+    breakIt: (p) => { p.spec!.initContainers = [{ ...first(p), name: 'init', lifecycle: { preStop: { tcpSocket: { port: 80, host: 'metadata' } } } }] },
+    path: 'spec.initContainers[init].lifecycle.preStop.tcpSocket.host', message: /is metadata/ },
   { rule: 'resources', name: 'no memory limit', breakIt: (p) => { delete first(p).resources!.limits },
     path: `${C}.resources`, message: /missing limits\.memory/ },
   { rule: 'image-tag', name: 'untagged image', breakIt: (p) => { first(p).image = 'registry.example.com/web' },
@@ -181,4 +209,36 @@ t.test('cross-tenant-reference: a debug container reading another tenant\'s Secr
   t.match(validatePod(pod, MALL, defaultPolicy(), lookup).violations, [
     { rule: 'cross-tenant-reference', path: 'spec.ephemeralContainers[debugger].env[P].valueFrom.secretKeyRef.name', message: /belongs to tenant "shop2"/ },
   ])
+})
+
+t.test('PSS allows: image volumes, safe sysctls, allowed SELinux types and AppArmor profiles, empty hosts', async (t) => {
+  const pod = mutated(plainPod({ annotations: {
+    'container.apparmor.security.beta.kubernetes.io/web': 'localhost/custom',
+    'container.apparmor.security.beta.kubernetes.io/gone': 'runtime/default',
+  } }))
+  pod.spec!.volumes = [{ name: 'data', image: { reference: 'registry.example.com/data:1' } }]
+  pod.spec!.securityContext!.sysctls = [...SAFE_SYSCTLS].map((name) => ({ name, value: '1' }))
+  pod.spec!.securityContext!.seLinuxOptions = { type: 'container_engine_t', level: 's0:c1,c2' }
+  pod.spec!.securityContext!.appArmorProfile = { type: 'Localhost', localhostProfile: 'p' }
+  sc(pod).appArmorProfile = { type: 'RuntimeDefault' }
+  sc(pod).procMount = 'Default'
+  sc(pod).windowsOptions = { hostProcess: false }
+  first(pod).readinessProbe = { httpGet: { port: 80, host: '' }, tcpSocket: { port: 80 } }
+  t.same(validatePod(pod).violations, [])
+})
+
+t.test('a Windows pod: capabilities, seccomp and privilege escalation are skipped, as Pod Security does', async (t) => {
+  const pod = mutated({ ...plainPod(), spec: { os: { name: 'windows' }, containers: [{ name: 'web', image: 'registry.example.com/web:1.2.3' }] } })
+  t.notOk(sc(pod).capabilities, 'no capabilities written: the API server refuses them on Windows')
+  t.notOk(pod.spec!.securityContext!.seccompProfile, 'no seccomp written')
+  t.equal(pod.spec!.securityContext!.runAsNonRoot, true)
+  t.same(validatePod(pod).violations, [], 'admitted without the Linux-only fields')
+  sc(pod).capabilities = { add: ['SYS_ADMIN'] }
+  sc(pod).allowPrivilegeEscalation = true
+  sc(pod).seccompProfile = { type: 'Unconfined' }
+  t.same(validatePod(pod).violations, [], 'skipped even when set (PSS overrides the baseline capability check too)')
+  sc(pod).privileged = true
+  t.match(validatePod(pod).violations, [{ rule: 'privileged' }], 'privileged still applies')
+  pod.spec!.os = { name: 'linux' }
+  t.same(new Set(validatePod(pod).violations.map((v) => v.rule)), new Set(['privileged', 'privilege-escalation', 'capabilities', 'seccomp']), 'a Linux pod is judged')
 })
