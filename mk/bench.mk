@@ -1,4 +1,5 @@
-# The performance benchmark of the admission webhook (not a test): see bench/run.mjs.
+# The performance benchmark (never part of `make test`): bench/all.sh prints four tables and writes
+# bench/RESULTS.md. Needs the control plane binaries (make testenv) and .testenv/bin/pss-eval.
 .PHONY: bench bench-deps
 
 bench-deps: ## install wrk, the load generator of `make bench` (skips when present)
@@ -10,8 +11,8 @@ bench-deps: ## install wrk, the load generator of `make bench` (skips when prese
 	  $(RUNTIME_APT) update -q && $(RUNTIME_APT) install -y -q --no-install-recommends wrk; \
 	fi
 
-bench: build bench-deps ## benchmark /mutate and /validate against a bare fastify HTTPS server (writes bench/RESULTS.md)
-	node bench/run.mjs
+bench: build bench-deps ## pod creates with/without the webhooks, webhook vs bare fastify, check vs Go PSS, memory in a large cluster (bench/RESULTS.md)
+	bash bench/all.sh
 
 .PHONY: fuzz
 fuzz: build ## send 100,000 generated hostile requests to a real serve (FUZZ_CASES, FUZZ_SEED); prints the counts

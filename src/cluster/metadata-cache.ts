@@ -12,6 +12,8 @@ const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.
 const METADATA_WATCH = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1'
 const METADATA_GET = METADATA_WATCH
 const LIST_TIMEOUT_MS = 60_000
+/** Objects per list page: a restart holds one page's JSON text at a time, not the whole cluster's. */
+const LIST_PAGE_SIZE = 500
 
 function strip(obj: KubernetesObject): KubernetesObject {
   const m = obj.metadata ?? {}
@@ -107,22 +109,38 @@ class MetadataWatch extends Watch {
   }
 }
 
+/** The list's continue token as the API server writes it (`continue`, which client-node's model calls `_continue`). */
+function continueOf(list: KubernetesListObject<KubernetesObject>): string | undefined {
+  const token = (list.metadata as { continue?: unknown } | undefined)?.continue
+  return typeof token === 'string' && token !== '' ? token : undefined
+}
+
 export interface MetadataCache {
   labelsOf(namespace: string, name: string): Record<string, string> | undefined
   synced(): boolean
   stop(): Promise<void>
 }
 
-export function startMetadataCache(kc: KubeConfig, path: string, logger: Logger): MetadataCache {
+/** `pageSize`: objects per list page (tests make it small to see the pages joined). */
+export function startMetadataCache(kc: KubeConfig, path: string, logger: Logger, pageSize = LIST_PAGE_SIZE): MetadataCache {
   let synced = false
   let stopped = false
   let retry: NodeJS.Timeout | undefined
   // A list still waiting for the API server must not hold the process open after stop().
   const lists = new AbortController()
   const listStripped = async (): Promise<KubernetesListObject<KubernetesObject>> => {
-    const result = await listMetadata(kc, path, lists.signal)
+    // Paged (limit/continue): every page comes from the first one's snapshot, whose
+    // resourceVersion the watch starts from. An expired continue token fails the list, and the
+    // retry lists again from the start.
+    const first = await listMetadata(kc, `${path}?limit=${pageSize}`, lists.signal)
     // An empty metadata list comes as `"items": null`.
-    const stripped = { ...result, items: (result.items ?? []).map(strip) }
+    const items = (first.items ?? []).map(strip)
+    for (let token = continueOf(first); token !== undefined; ) {
+      const page = await listMetadata(kc, `${path}?limit=${pageSize}&continue=${encodeURIComponent(token)}`, lists.signal)
+      token = continueOf(page)
+      for (const item of page.items ?? []) items.push(strip(item))
+    }
+    const stripped = { ...first, metadata: { resourceVersion: first.metadata?.resourceVersion }, items }
     // ListWatch fills its cache right after this promise settles; flag the sync after that.
     setImmediate(() => { synced = true })
     return stripped

@@ -65,3 +65,14 @@ t.test('a cache of nothing syncs (an empty metadata list has "items": null)', as
   const labels = await waitFor('the watch after the empty list sees a new claim', () => cache.labelsOf(ns, 'claim'), 30_000)
   t.same(labels, { 'store.platform.io/tenant': 'acme' })
 })
+
+t.test('a list in pages: every page joins the cache, and the watch goes on from the first page\'s snapshot', async (t) => {
+  const names = ['paged-1', 'paged-2', 'paged-3', 'paged-4', 'paged-5']
+  kubectlOk(['create', '-f', '-'], { apiVersion: 'v1', kind: 'List', items: names.map((name) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels: { page: name } } })) })
+  const cache = startMetadataCache(kc, `/api/v1/namespaces/${ns}/configmaps`, pino({ level: 'silent' }), 2)
+  t.teardown(() => cache.stop())
+  await waitFor('the paged cache synced', () => cache.synced() || undefined, 30_000)
+  for (const name of names) t.same(cache.labelsOf(ns, name), { page: name }, `${name} from its page`)
+  kubectlOk(['create', '-f', '-'], { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'paged-later', namespace: ns, labels: { page: 'later' } } })
+  t.same(await waitFor('a later ConfigMap seen', () => cache.labelsOf(ns, 'paged-later'), 30_000), { page: 'later' })
+})
