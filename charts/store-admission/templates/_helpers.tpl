@@ -40,16 +40,25 @@ app.kubernetes.io/component: webhook
 {{- if .Values.certManager.enabled -}}store-admission-serving-tls{{- else -}}store-admission-tls{{- end -}}
 {{- end }}
 
-{{/* The namespaceSelector of both webhooks: store namespaces, minus the excluded ones. */}}
+{{/* namespaceSelector of the store webhooks: store namespaces (with "shared": only shared ones),
+minus the excluded ones, plus webhooks.extraNamespaceSelectorExpressions. */}}
 {{- define "store-admission.namespaceSelector" -}}
 matchExpressions:
   - {key: store.platform.io/tenant, operator: Exists}
-  - key: kubernetes.io/metadata.name
-    operator: NotIn
-    values: {{ concat .Values.webhooks.excludedNamespaces (list .Release.Namespace) | uniq | toJson }}
-{{- with .Values.webhooks.extraNamespaceSelectorExpressions }}
+{{- if .shared }}
+  - {key: store.platform.io/shared, operator: In, values: ["true"]}
+{{- end }}
+  {{- include "store-admission.excludedNamespaces" .context | nindent 2 }}
+{{- with .context.Values.webhooks.extraNamespaceSelectorExpressions }}
 {{ toYaml . | indent 2 }}
 {{- end }}
+{{- end }}
+
+{{/* The namespaces no webhook sees: webhooks.excludedNamespaces and the release namespace. */}}
+{{- define "store-admission.excludedNamespaces" -}}
+- key: kubernetes.io/metadata.name
+  operator: NotIn
+  values: {{ concat .Values.webhooks.excludedNamespaces (list .Release.Namespace) | uniq | toJson }}
 {{- end }}
 
 {{/* clientConfig of a webhook; the caBundle comes from the replicas or cert-manager's cainjector. */}}
