@@ -1,8 +1,10 @@
 // What an audit judges, read from the cluster in one paginated list per kind: Pods and pod
 // controllers in full; Namespaces, PVCs, Secrets and ConfigMaps as metadata only (their labels
-// answer the pipeline's lookups, their data never leaves the API server).
+// answer the pipeline's lookups, their data never leaves the API server). The webhook's own
+// service account may not list PVCs, Secrets or ConfigMaps (least privilege): a kind it may not
+// list is left out, and references to it are then not judged (the lookup does not claim to know).
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node'
-import { listAll, METADATA_OBJECT, METADATA_ONLY, requestJson } from '../cluster/api.js'
+import { ApiError, listAll, METADATA_OBJECT, METADATA_ONLY, requestJson } from '../cluster/api.js'
 import type { NamespaceInfo, ReferencedKind, ResourceLookup } from '../pipeline/types.js'
 
 export interface ClusterSnapshot {
@@ -54,6 +56,8 @@ export interface SnapshotOptions {
   /** Called after every page with the kind being listed and the objects read so far. */
   onProgress?: (kind: string, total: number) => void
   signal?: AbortSignal
+  /** Called for a referenced kind the credentials may not list (HTTP 403), which is left out. */
+  onForbidden?: (kind: string) => void
 }
 
 const collection = (l: Listed, namespace: string | undefined): string =>
@@ -79,6 +83,13 @@ export async function readSnapshot(kc: KubeConfig, o: SnapshotOptions = {}): Pro
   const objects: KubernetesObject[] = []
   for (const l of JUDGED) objects.push(...await list(l))
   const referenced: KubernetesObject[] = []
-  for (const l of REFERENCED) referenced.push(...await list(l, METADATA_ONLY))
+  for (const l of REFERENCED) {
+    try {
+      referenced.push(...await list(l, METADATA_ONLY))
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 403)) throw err
+      o.onForbidden?.(l.kind)
+    }
+  }
   return snapshotOf(namespaces, objects, referenced)
 }

@@ -53,7 +53,11 @@ export async function auditCommand(options: AuditOptions, io: CliIO): Promise<nu
   let read = 0
   let snapshot
   try {
-    snapshot = await readSnapshot(kc, { namespace: options.namespace, onProgress: (kind, total) => { read = total; shown.report(kind, total) } })
+    snapshot = await readSnapshot(kc, {
+      namespace: options.namespace,
+      onProgress: (kind, total) => { read = total; shown.report(kind, total) },
+      onForbidden: (kind) => io.stderr(`note: may not list ${kind}s: references to them are not judged\n`),
+    })
   } catch (err) {
     throw new UsageError(`cannot read the cluster (${kc.getCurrentCluster()?.server ?? 'no server'}): ${err instanceof Error ? err.message : String(err)}`)
   }

@@ -43,11 +43,17 @@ export function startBackgroundAudit(o: BackgroundAuditOptions): BackgroundAudit
   let stopped = false
   let timer: NodeJS.Timeout | undefined
   const aborts = new AbortController()
+  const unlisted = new Set<string>()
+  const onForbidden = (kind: string): void => {
+    if (unlisted.has(kind)) return
+    unlisted.add(kind)
+    log.info({ kind }, 'may not list this kind cluster-wide (least privilege): references to it are not judged by the audit')
+  }
 
   const audit = async (policy: Policy): Promise<void> => {
     const started = Date.now()
     const now = new Date()
-    const result = auditSnapshot(await readSnapshot(o.kc, { signal: aborts.signal }), policy, now)
+    const result = auditSnapshot(await readSnapshot(o.kc, { signal: aborts.signal, onForbidden }), policy, now)
     const reports = policyReports(result, now).map((r) => ({ ...r, metadata: { ...r.metadata, annotations: { [AUDITED_BY]: o.identity } } }))
     const outcome = await syncReports(o.kc, reports, () => !stopped && lease.holds())
     setGauge(o.metrics, result)
