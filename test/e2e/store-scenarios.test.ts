@@ -49,7 +49,7 @@ for (const s of scenarios) {
     t.ok(pods.length >= s.workloads.length, `${pods.length} running pods`)
     for (const p of pods) {
       t.equal(p.metadata.labels[TENANT_LABEL], ns, `${p.metadata.name}: tenant label`)
-      t.match(p.metadata.annotations?.[MUTATED_BY] ?? '', /^store-admission\//, `${p.metadata.name}: through the mutating webhook`)
+      t.equal(p.metadata.annotations?.[MUTATED_BY], undefined, `${p.metadata.name}: a fixed point of the mutating webhook (no mutated-by stamp)`)
       t.equal(p.spec.securityContext.runAsNonRoot, true, `${p.metadata.name}: admitted by Pod Security restricted as non-root`)
     }
 
