@@ -32,6 +32,8 @@ for (const v of [3, 4] as const) {
       '--set', `webhooks.extraNamespaceSelectorExpressions[0].key=${PROBE_LABEL}`,
       '--set', 'webhooks.extraNamespaceSelectorExpressions[0].operator=Exists']
     t.teardown(namespace(ns, { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' }))
+    // made before the install: the chart's Namespace webhook (fail closed, no backend) would refuse it
+    t.teardown(namespace(probeNs, { ...storeLabels(probeNs, { restricted: true }), [PROBE_LABEL]: 'true' }))
     t.teardown(() => { helm(v, ['uninstall', release, '-n', ns, '--ignore-not-found']) })
 
     const install = helm(v, ['install', release, chart, '-n', ns, ...values, '--wait', '--timeout', '3m'])
@@ -74,7 +76,6 @@ for (const v of [3, 4] as const) {
 
     // live: in a store namespace they select, the chart's validating webhook is called and, with
     // no real backend behind its Service, refuses the pod (fails closed)
-    t.teardown(namespace(probeNs, { ...storeLabels(probeNs, { restricted: true }), [PROBE_LABEL]: 'true' }))
     const refused = kubectl(['create', '-f', '-'], plainPod('probe', probeNs))
     t.not(refused.code, 0, 'a pod in a selected store namespace is refused')
     t.match(refused.stderr, new RegExp(`failed calling webhook "validate\\.store\\.platform\\.io".*store-admission\\.${ns}\\.svc`, 's'), 'by the chart\'s webhook, calling the release\'s Service')
