@@ -33,7 +33,7 @@ export interface PolicyReport {
   results: ReportResult[]
 }
 
-const TENANCY: readonly RuleId[] = ['tenant-mismatch', 'tenant-missing', 'cross-tenant-reference', 'tenant-identity', 'namespace-tenant']
+const TENANCY: readonly RuleId[] = ['tenant-mismatch', 'tenant-missing', 'cross-tenant-reference', 'tenant-identity', 'tenant-selector', 'namespace-tenant']
 const SUPPLY_CHAIN: readonly RuleId[] = ['image-tag', 'image-registry']
 /** What breaks isolation between tenants or from the node. */
 const HIGH: readonly RuleId[] = [

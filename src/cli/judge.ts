@@ -12,7 +12,7 @@ import type { CliIO } from './io.js'
 
 /** The rules that need to know the namespace's tenant. */
 export const TENANT_RULES: readonly RuleId[] = [
-  'tenant-mismatch', 'tenant-missing', 'cross-tenant-reference', 'tenant-identity', 'namespace-tenant',
+  'tenant-mismatch', 'tenant-missing', 'cross-tenant-reference', 'tenant-identity', 'tenant-selector', 'namespace-tenant',
 ]
 
 /**

@@ -28,6 +28,7 @@ export const RULE_IDS = [
   'service-account-token',
   'storefront-shape',
   'tenant-identity',
+  'tenant-selector',
   'namespace-tenant',
 ] as const
 export type RuleId = (typeof RULE_IDS)[number]

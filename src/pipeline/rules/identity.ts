@@ -1,5 +1,5 @@
 // Who acts for which tenant (policy tenants, platformAdmins, trustedControllers), for the rules
-// that judge the requester: tenant-identity and namespace-tenant.
+// that judge the requester: tenant-identity, tenant-selector and namespace-tenant.
 import type { Identities, Policy } from '../../policy/policy.js'
 import type { AdmissionRequestInfo } from '../types.js'
 import type { Requester } from './rule.js'

@@ -21,6 +21,7 @@ import { serviceAccountToken } from './service-account-token.js'
 import { storefrontShape } from './storefront-shape.js'
 import { sysctls } from './sysctls.js'
 import { tenantIdentity } from './tenant-identity.js'
+import { tenantSelector } from './tenant-selector.js'
 import { tenantMismatch } from './tenant-mismatch.js'
 import { tenantMissing } from './tenant-missing.js'
 import { volumeTypes } from './volume-types.js'
@@ -35,4 +36,4 @@ export const RULES: readonly Rule[] = [
 ]
 
 /** Rules on the request itself (who asks for what object), reported before the pod's. */
-export const REQUEST_RULES: readonly RequestRule[] = [tenantIdentity, namespaceTenant]
+export const REQUEST_RULES: readonly RequestRule[] = [tenantIdentity, tenantSelector, namespaceTenant]

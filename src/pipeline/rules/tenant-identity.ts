@@ -3,7 +3,8 @@
 // object belongs to; only the requester's identity may decide it.
 //
 // Kinds: Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, PersistentVolumeClaim,
-//   Secret, ConfigMap; CREATE and UPDATE; only in namespaces labelled store.platform.io/shared=true.
+//   Secret, ConfigMap, NetworkPolicy, Service, PodDisruptionBudget (whose selectors tenant-selector
+//   pins to the tenant they carry); CREATE and UPDATE; only in namespaces labelled store.platform.io/shared=true.
 // Fields: store.platform.io/tenant in metadata.labels and wherever the object hands it down: the pod
 //   template's labels (a CronJob's job template too), a StatefulSet's volumeClaimTemplates[*].
 //   An empty value claims nothing.
@@ -19,7 +20,7 @@ import type { OwnerKind } from '../types.js'
 import { actsFor, describeRequester, isTrustedController } from './identity.js'
 import type { Finding, RequestRule, RequestView } from './rule.js'
 
-const JUDGED_KINDS = new Set(['Pod', 'PersistentVolumeClaim', 'Secret', 'ConfigMap'])
+const JUDGED_KINDS = new Set(['Pod', 'PersistentVolumeClaim', 'Secret', 'ConfigMap', 'NetworkPolicy', 'Service', 'PodDisruptionBudget'])
 
 /** The apiVersion an owner of each kind has; an ownerReference of another kind owns nothing here. */
 const OWNER_API_VERSIONS: Record<OwnerKind, string> = {

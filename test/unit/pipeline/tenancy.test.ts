@@ -65,7 +65,7 @@ t.test('tenant-identity: a Secret of tenant acme', async (t) => {
 
 t.test('tenant-identity: only in shared namespaces, only for the kinds it guards, only online', async (t) => {
   t.same(judge(request('Secret', secret('acme'), bob, { ns: ACME }), lookupOf(), policy, ACME).violations, [], 'a dedicated namespace: the namespace decides the tenant')
-  t.same(judge(request('Service', secret('acme'), bob)).violations, [], 'a Service is not judged')
+  t.same(judge(request('Role', { ...secret('acme'), kind: 'Role' }, bob)).violations, [], 'a Role is not judged')
   t.same(judge(request('Secret', secret('acme'), undefined)).violations, [], 'offline (CLI): no requester, not judged')
 })
 
