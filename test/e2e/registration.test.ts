@@ -53,11 +53,15 @@ t.test('the failure policies: mutation fails open, validation fails closed', asy
   }, 'pods and pod controllers on CREATE and UPDATE, debug containers as they are added')
 })
 
-t.test('the tenancy webhooks: shared namespaces\' PVCs, Secrets and ConfigMaps; every Namespace but the system ones', async (t) => {
+t.test('the tenancy webhooks: shared namespaces\' PVCs, Secrets, ConfigMaps, Services, NetworkPolicies and PDBs; every Namespace but the system ones', async (t) => {
   const v = getJson(['get', 'validatingwebhookconfiguration', 'store-admission-validate'])
   const byName = new Map<string, any>(v.webhooks.map((w: any) => [w.name, w]))
   const shared = byName.get('shared.store.platform.io')
-  t.same(shared?.rules.map((r: any) => [r.resources, r.operations]), [[['persistentvolumeclaims', 'secrets', 'configmaps'], ['CREATE', 'UPDATE']]])
+  t.same(shared?.rules.map((r: any) => [r.apiGroups, r.resources, r.operations]), [
+    [[''], ['persistentvolumeclaims', 'secrets', 'configmaps', 'services'], ['CREATE', 'UPDATE']],
+    [['networking.k8s.io'], ['networkpolicies'], ['CREATE', 'UPDATE']],
+    [['policy'], ['poddisruptionbudgets'], ['CREATE', 'UPDATE']],
+  ])
   t.match(shared?.namespaceSelector.matchExpressions, [{ key: 'store.platform.io/tenant', operator: 'Exists' }, { key: 'store.platform.io/shared', operator: 'In', values: ['true'] }])
   const namespaces = byName.get('namespace.store.platform.io')
   t.same(namespaces?.rules.map((r: any) => [r.resources, r.operations, r.scope]), [[['namespaces'], ['CREATE', 'UPDATE'], 'Cluster']])

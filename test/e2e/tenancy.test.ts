@@ -1,6 +1,7 @@
 // Tenant identity through the real API server, with `kubectl --as/--as-group`: in a shared
 // namespace holding acme's and globex's stores, globex cannot create or relabel anything as acme,
-// cannot become an endpoint or a NetworkPolicy peer of acme's, cannot label a namespace; acme's
+// cannot become an endpoint or a NetworkPolicy peer of acme's, cannot aim a NetworkPolicy, Service
+// or PodDisruptionBudget at acme's pods (tenant-selector), cannot label a namespace; acme's
 // deployer (a service account) installs its store with Helm 3 and 4; controllers still create their
 // pods; the webhook's own token reads nothing of a dedicated store namespace.
 import t from 'tap'
@@ -136,9 +137,9 @@ t.test('globex cannot become an endpoint of acme\'s Service or a peer of acme\'s
   const instanceLabels = { 'app.kubernetes.io/instance': 'acme', 'app.kubernetes.io/component': 'redis' }
   const selector = { [TENANT_LABEL]: 'acme', ...instanceLabels }
   kubectlOk([...acmeDev, 'create', '-f', '-'], [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'acme-redis', namespace: mall }, spec: { selector, ports: [{ port: 6379 }] } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'acme-redis', namespace: mall, labels: labelled('acme') }, spec: { selector, ports: [{ port: 6379 }] } },
     {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'acme-redis', namespace: mall },
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'acme-redis', namespace: mall, labels: labelled('acme') },
       spec: { podSelector: { matchLabels: selector }, ingress: [{ from: [{ podSelector: { matchLabels: { [TENANT_LABEL]: 'acme', 'app.kubernetes.io/instance': 'acme' } } }] }] },
     },
   ])
@@ -159,6 +160,62 @@ t.test('globex cannot become an endpoint of acme\'s Service or a peer of acme\'s
     return targets.length > 0 ? targets : undefined
   }, 60_000)
   t.same(endpoints, ['acme-redis'], 'the endpoints of acme\'s Service: acme\'s pod, not globex\'s')
+})
+
+t.test('globex cannot aim a NetworkPolicy, Service or PodDisruptionBudget at acme\'s pods', async (t) => {
+  const acmePods = { matchLabels: { [TENANT_LABEL]: 'acme', 'app.kubernetes.io/instance': 'acme' } }
+  const netpol = (name: string, tenant: string | undefined, podSelector: object) => ({
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: mall, labels: labelled(tenant) },
+    spec: { podSelector, policyTypes: ['Ingress'], ingress: [{}] }, // ingress from anywhere, to what it selects
+  })
+  const budget = (name: string, tenant: string, selector: object) => ({
+    apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: mall, labels: labelled(tenant) },
+    spec: { maxUnavailable: 0, selector },
+  })
+  const svc = (name: string, tenant: string, selector: Record<string, string> | undefined, type = 'ClusterIP') => ({
+    apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: mall, labels: labelled(tenant) },
+    spec: { type, ports: [{ port: 80 }], ...(selector ? { selector } : {}) },
+  })
+  const refused = (kind: string, name: string, path: string) =>
+    new RegExp(`denied the request:[\\s\\S]*tenant-selector: ${kind}/${name}: ${path.replace(/[[\]/.]/g, '\\$&')}: `)
+  const attempts: [object, RegExp, string][] = [
+    [netpol('open-acme', 'globex', acmePods), refused('NetworkPolicy', 'open-acme', 'spec.podSelector'), 'a NetworkPolicy opening acme\'s pods to everyone'],
+    [netpol('open-all', 'globex', {}), refused('NetworkPolicy', 'open-all', 'spec.podSelector'), 'a NetworkPolicy selecting every pod'],
+    [netpol('open-unpinned', 'globex', { matchExpressions: [{ key: TENANT_LABEL, operator: 'NotIn', values: ['globex'] }] }), refused('NetworkPolicy', 'open-unpinned', 'spec.podSelector'), 'NotIn [globex]'],
+    [svc('expose-acme', 'globex', { 'app.kubernetes.io/instance': 'acme' }, 'NodePort'), refused('Service', 'expose-acme', 'spec.selector'), 'a NodePort Service on acme\'s instance labels'],
+    [svc('expose-acme-lb', 'globex', acmePods.matchLabels, 'LoadBalancer'), refused('Service', 'expose-acme-lb', 'spec.selector'), 'a LoadBalancer Service on acme\'s tenant'],
+    [budget('block-acme', 'globex', { matchExpressions: [{ key: TENANT_LABEL, operator: 'In', values: ['globex', 'acme'] }] }), refused('PodDisruptionBudget', 'block-acme', 'spec.selector'), 'a PDB blocking acme\'s evictions'],
+    [budget('block-all', 'globex', {}), refused('PodDisruptionBudget', 'block-all', 'spec.selector'), 'a PDB on every pod'],
+    [netpol('no-tenant', undefined, { matchLabels: { [TENANT_LABEL]: 'globex' } }), refused('NetworkPolicy', 'no-tenant', TENANT_FIELD), 'one carrying no tenant'],
+  ]
+  for (const [obj, why, name] of attempts) {
+    const r = create(globexDev, obj)
+    t.not(r.code, 0, `${name}: denied`)
+    t.match(r.stderr, why, `${name}: the rule and the field named`)
+  }
+  t.match(create(globexDev, attempts[0]![0]).stderr, /lets store\.platform\.io\/tenant be "acme", not only its own tenant "globex"/, 'and why')
+  const asAcme = create(globexDev, netpol('as-acme', 'acme', acmePods))
+  t.match(asAcme.stderr, denial('tenant-identity', `NetworkPolicy/as-acme: ${TENANT_FIELD}`, 'globex-dev'), 'carrying acme\'s tenant: tenant-identity')
+  t.same(getJson(['-n', mall, 'get', 'networkpolicies,services,poddisruptionbudgets', '-l', `${TENANT_LABEL}=globex`]).items, [], 'nothing was stored')
+
+  const globexPods = { matchLabels: { [TENANT_LABEL]: 'globex', app: 'web' } }
+  kubectlOk([...globexDev, 'create', '-f', '-'], [
+    netpol('globex-web', 'globex', globexPods),
+    netpol('globex-web-expr', 'globex', { matchExpressions: [{ key: TENANT_LABEL, operator: 'In', values: ['globex'] }] }),
+    svc('globex-web', 'globex', globexPods.matchLabels, 'NodePort'),
+    svc('globex-external', 'globex', undefined),
+    budget('globex-web', 'globex', globexPods),
+  ])
+  t.pass('globex\'s own, pinned to globex (and a Service without a selector): admitted')
+  const widen = kubectl([...globexDev, '-n', mall, 'patch', 'networkpolicy', 'globex-web', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/podSelector', value: {} }])])
+  t.match(widen.stderr, refused('NetworkPolicy', 'globex-web', 'spec.podSelector'), 'an UPDATE widening it to every pod')
+  t.same(getJson(['-n', mall, 'get', 'networkpolicy', 'globex-web']).spec.podSelector, globexPods, 'unchanged')
+  const defaultDeny = kubectl(['create', '--dry-run=server', '-f', '-'], { ...netpol('default-deny', undefined, {}), spec: { podSelector: {}, policyTypes: ['Ingress'] } })
+  t.equal(defaultDeny.code, 0, `a platform admin's namespace-wide default-deny: ${defaultDeny.out}`)
+  // A dedicated store namespace is acme's alone: its namespace-wide policy is its own business.
+  kubectlOk(['-n', dedicated, 'create', 'rolebinding', 'acme-edit', '--clusterrole=edit', '--user=acme-dev'])
+  const own = kubectl([...acmeDev, 'create', '--dry-run=server', '-f', '-'], { ...netpol('all-mine', undefined, {}), metadata: { name: 'all-mine', namespace: dedicated } })
+  t.equal(own.code, 0, `a dedicated namespace: unchanged: ${own.out}`)
 })
 
 t.test('nobody but a platform admin labels a namespace', async (t) => {
@@ -236,6 +293,13 @@ for (const v of [3, 4] as const) {
     // The chart's selectors: globex can match them only by carrying acme's tenant, which it cannot.
     const redis = getJson(['-n', mall, 'get', 'service', `${release}-bagisto-redis`]).spec.selector
     t.equal(redis[TENANT_LABEL], 'acme', 'the chart\'s Redis Service selects by tenant')
+    // Every selecting object the chart made passed tenant-selector: each carries acme and selects acme's pods.
+    const selecting = getJson(['-n', mall, 'get', 'services,networkpolicies,poddisruptionbudgets', '-l', `app.kubernetes.io/instance=${release}`]).items
+    t.same([...new Set(selecting.map((o: any) => o.kind))].sort(), ['NetworkPolicy', 'PodDisruptionBudget', 'Service'], 'the chart made all three kinds')
+    for (const o of selecting) {
+      const selector = o.kind === 'Service' ? o.spec.selector : (o.spec.podSelector ?? o.spec.selector).matchLabels
+      t.ok(o.metadata.labels[TENANT_LABEL] === 'acme' && selector[TENANT_LABEL] === 'acme', `${o.kind}/${o.metadata.name}: carries and selects acme`)
+    }
     const peers = getJson(['-n', mall, 'get', 'networkpolicy', `${release}-bagisto-redis`]).spec.ingress.flatMap((r: any) => r.from ?? [])
     t.ok(peers.length > 0 && peers.every((f: any) => f.podSelector?.matchLabels?.[TENANT_LABEL] === 'acme'), 'its NetworkPolicy peers are acme\'s pods only')
     const hijack = create(globexDev, pod(`hijack${v}`, 'acme', redis))
