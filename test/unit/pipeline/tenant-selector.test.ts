@@ -163,6 +163,20 @@ t.test('only in shared namespaces, only online, by the policy\'s enforcement', a
   t.same(judge(networkPolicy('acme', {}), alice, { policy: off }), { allowed: true, violations: [], warnings: [] })
 })
 
+t.test('a policy exception (kind *: its kind list names Pods and pod controllers only) turns the denial into a warning until it expires', async (t) => {
+  const excepted = parsePolicy(`
+tenants: {acme: {users: [alice]}}
+exceptions:
+  - {namespace: mall, name: open, kind: '*', rules: [tenant-selector], expires: '2030-01-01T00:00:00Z', reason: migrating}
+`, 'exception policy')
+  const object = networkPolicy('acme', {})
+  const now = new Date('2029-01-01T00:00:00Z')
+  const r = validate(request(object, alice), MALL, excepted, NO_LOOKUP, now)
+  t.equal(r.allowed, true)
+  t.match(r.warnings, [{ rule: 'tenant-selector', exception: { reason: 'migrating' } }])
+  t.equal(validate(request(object, alice), MALL, excepted, NO_LOOKUP, new Date('2031-01-01T00:00:00Z')).allowed, false, 'expired')
+})
+
 t.test('the denial lists the rule, the object\'s field and the reason, one line each', async (t) => {
   const denied = judge(networkPolicy(undefined, {}), alice)
   t.equal(formatDenial(denied.violations), `tenant-selector: NetworkPolicy/open: metadata.labels[${TENANT}]: a NetworkPolicy in a shared namespace must carry its tenant's label, and its selector must pin that tenant`)

@@ -91,6 +91,20 @@ t.test('a Namespace is judged on its own labels, without a namespace lookup', as
   t.equal((await answer('mutate', review('Namespace', ns({}), 'bob', 'fresh'), ctx)).outcome.decision, 'skip', '/mutate leaves Namespaces alone')
 })
 
+t.test('a NetworkPolicy, Service or PDB is judged from the request alone: nothing is read for it', async (t) => {
+  const { ctx, asked } = cluster({}, {})
+  const netpol = (podSelector: object) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'open', labels: { [TENANT]: 'acme' } }, spec: { podSelector } })
+  const denied = await answer('validate', review('NetworkPolicy', netpol({}), 'alice'), ctx)
+  t.equal(denied.outcome.response.status?.code, 403)
+  t.match(denied.outcome.response.status?.message, /^tenant-selector: NetworkPolicy\/open: spec\.podSelector: is empty, so it selects every pod in the namespace/)
+  t.equal((await answer('validate', review('NetworkPolicy', netpol({ matchLabels: { [TENANT]: 'acme' } }), 'alice'), ctx)).outcome.decision, 'allow')
+  const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', labels: { [TENANT]: 'acme' } }, spec: { type: 'LoadBalancer', selector: { app: 'web' } } }
+  t.match((await answer('validate', review('Service', service, 'alice'), ctx)).outcome.response.status?.message, /tenant-selector: Service\/web: spec\.selector: does not include/)
+  const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'hold', labels: { [TENANT]: 'acme' } }, spec: { selector: { matchLabels: { [TENANT]: 'acme' } } } }
+  t.equal((await answer('validate', review('PodDisruptionBudget', pdb, 'alice'), ctx)).outcome.decision, 'allow')
+  t.same(asked.fetched, [], 'no live read: the webhook needs no permission on these kinds')
+})
+
 t.test('ResolvingLookup: re-judges until nothing new is missed, and says a miss is a missing object', async (t) => {
   const { ctx, asked } = cluster({}, { 'Deployment/mall/web': { [TENANT]: 'acme' } })
   const lookup = new ResolvingLookup(ctx.cluster)
