@@ -3,13 +3,12 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { ReferencedKind, ResourceLookup } from '../pipeline/index.js'
-import { defaultPolicy, loadPolicyFile, PolicyError, type Policy } from '../policy/index.js'
+import { objectShapeProblem, type ReferencedKind, type ResourceLookup } from '../pipeline/index.js'
+import { defaultPolicy, PolicyError, type Policy } from '../policy/index.js'
 import { parseDocuments, type RawDocument } from './documents.js'
 import type { Location } from './formats/index.js'
 import { UsageError, type CliIO } from './io.js'
 import { isJudged } from './judge.js'
-import { shapeProblem } from './shape.js'
 
 export interface InputOptions {
   file?: string[] | undefined
@@ -76,7 +75,7 @@ function objectsOf(doc: RawDocument, where: string): Array<{ value: Record<strin
 function toObject(value: Record<string, unknown>, where: string): KubernetesObject {
   const object = value as KubernetesObject
   const name = isRecord(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : '?'
-  const problem = metadataProblem(value.metadata) ?? (isJudged(object) ? shapeProblem(object) : undefined)
+  const problem = metadataProblem(value.metadata) ?? (isJudged(object) ? objectShapeProblem(object, object.kind ?? '') : undefined)
   if (problem) throw new UsageError(`${where} (${String(value.kind)}/${name}): ${problem}`)
   return object
 }
@@ -106,8 +105,10 @@ async function readText(file: string): Promise<string> {
 }
 
 export async function readPolicy(path: string | undefined): Promise<Policy> {
+  if (path === undefined) return defaultPolicy()
+  const { loadPolicyFile } = await import('../policy/parse.js') // yaml and ajv only for a policy file
   try {
-    return path === undefined ? defaultPolicy() : await loadPolicyFile(path)
+    return await loadPolicyFile(path)
   } catch (err) {
     throw err instanceof PolicyError ? new UsageError(err.message) : err
   }
