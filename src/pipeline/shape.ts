@@ -12,25 +12,24 @@ const absent = (v: unknown): boolean => v === undefined || v === null
 /** A field that, when present, must be a mapping (`object`) or a list of mappings (`list`). */
 type Expect = 'object' | 'list'
 
-const POD_FIELDS: ReadonlyArray<[string, Expect]> = [
-  ['volumes', 'list'], ['imagePullSecrets', 'list'], ['securityContext', 'object'], ['os', 'object'],
-]
-const CONTAINER_FIELDS: ReadonlyArray<[string, Expect]> = [
-  ['securityContext', 'object'], ['resources', 'object'], ['volumeMounts', 'list'], ['env', 'list'],
-  ['envFrom', 'list'], ['ports', 'list'], ['lifecycle', 'object'],
-  ['livenessProbe', 'object'], ['readinessProbe', 'object'], ['startupProbe', 'object'],
-]
-const SECURITY_FIELDS: ReadonlyArray<[string, Expect]> = [
-  ['capabilities', 'object'], ['seccompProfile', 'object'], ['seLinuxOptions', 'object'],
-  ['appArmorProfile', 'object'], ['windowsOptions', 'object'], ['sysctls', 'list'],
-]
+type Fields = Readonly<Record<string, Expect>>
+
+const POD_FIELDS: Fields = { volumes: 'list', imagePullSecrets: 'list', securityContext: 'object', os: 'object' }
+const CONTAINER_FIELDS: Fields = {
+  securityContext: 'object', resources: 'object', volumeMounts: 'list', env: 'list', envFrom: 'list', ports: 'list',
+  lifecycle: 'object', livenessProbe: 'object', readinessProbe: 'object', startupProbe: 'object',
+}
+const SECURITY_FIELDS: Fields = {
+  capabilities: 'object', seccompProfile: 'object', seLinuxOptions: 'object', appArmorProfile: 'object',
+  windowsOptions: 'object', sysctls: 'list',
+}
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const
 
-function fieldsProblem(object: Json, at: string, fields: ReadonlyArray<[string, Expect]>): string | undefined {
-  for (const [field, expect] of fields) {
+function fieldsProblem(object: Json, at: string, fields: Fields): string | undefined {
+  for (const field in fields) {
     const value = object[field]
     if (absent(value)) continue
-    if (expect === 'object') {
+    if (fields[field] === 'object') {
       if (!isRecord(value)) return `${at}.${field}: must be a mapping`
     } else {
       if (!Array.isArray(value)) return `${at}.${field}: must be a list`
