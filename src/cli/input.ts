@@ -45,19 +45,21 @@ export function parseLabels(text: string): Record<string, string> {
   }))
 }
 
+const NAME_FIELDS = ['name', 'generateName', 'namespace'] as const
+const MAP_FIELDS = ['labels', 'annotations'] as const
+
 /** The first field of `metadata` a Kubernetes object cannot have, if any. */
 function metadataProblem(metadata: unknown): string | undefined {
   if (metadata === undefined) return undefined
   if (!isRecord(metadata)) return 'metadata: must be a mapping'
-  for (const field of ['name', 'generateName', 'namespace'] as const) {
+  for (const field of NAME_FIELDS) {
     if (metadata[field] !== undefined && typeof metadata[field] !== 'string') return `metadata.${field}: must be a string`
   }
-  for (const field of ['labels', 'annotations'] as const) {
+  for (const field of MAP_FIELDS) {
     const map = metadata[field]
     if (map === undefined || map === null) continue
     if (!isRecord(map)) return `metadata.${field}: must be a mapping`
-    const bad = Object.keys(map).find((k) => typeof map[k] !== 'string')
-    if (bad !== undefined) return `metadata.${field}[${bad}]: must be a string (quote it)`
+    for (const key in map) if (typeof map[key] !== 'string') return `metadata.${field}[${key}]: must be a string (quote it)`
   }
   return undefined
 }
