@@ -11,7 +11,7 @@ import { allContainersOf, containerPath, containersOf, isMirrorPod } from './pod
 import { requesterOf } from './rules/identity.js'
 import { REQUEST_RULES, RULES, type Finding, type PodView } from './rules/index.js'
 import { podShapeProblem } from './shape.js'
-import { isPodController, podOfTemplate, templateOf, templatePath } from './templates.js'
+import { podOfTemplate, templateOf, templatePath } from './templates.js'
 import type {
   AdmissionRequestInfo, MutationResult, NamespaceInfo, ResourceLookup, RuleId, ValidationResult, Violation, Webhook,
 } from './types.js'
@@ -165,7 +165,8 @@ const merge = (a: ValidationResult, b: ValidationResult): ValidationResult =>
 const notExhaustive = (lookup: ResourceLookup): ResourceLookup => ({ labelsOf: (kind, namespace, name) => lookup.labelsOf(kind, namespace, name) })
 
 /**
- * Judges a pod with the rules (all, or the UPDATE subset); `prefix` is put before every path.
+ * Judges a well-shaped pod (its caller checks) with the rules (all, or the UPDATE subset); `prefix`
+ * is put before every path.
  * Debug containers are judged with all rules only: no pod update can change them.
  * A denial an unexpired policy exception covers is a warning carrying that exception.
  */
@@ -217,9 +218,8 @@ function validateRequest(req: AdmissionRequestInfo, ns: NamespaceInfo | undefine
 /** The pod of a Pod (mutated first when `asCreated`) or of a controller's template (always mutated
  *  first), judged; its shape is checked once, here. */
 function judgePodOf(req: AdmissionRequestInfo, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, now: Date | undefined, asCreated: boolean): ValidationResult {
-  if (req.kind !== 'Pod' && !isPodController(req.kind)) return ALLOW
   const pod = podOf(req)
-  if (!pod?.spec) return ALLOW
+  if (!pod?.spec) return ALLOW // not a Pod or pod controller, or nothing to judge
   const excepting = exceptingOf(req, ns, now)
   if (req.kind === 'Pod') {
     assertWellShaped(pod, '')
