@@ -55,14 +55,19 @@ function chunks(text: string): Chunk[] {
 
 type Header = Pick<RawDocument, 'line' | 'template' | 'templateLine'>
 
-/** The first content line and the `# Source:` comment above it. */
+/** The first content line (within the first 100) and the `# Source:` comment above it. */
 function header(chunk: Chunk): Header {
+  const { text } = chunk
   let template: string | undefined
   let sourceAt = 0
-  for (const [i, line] of chunk.text.split('\n', 100).entries()) {
+  for (let i = 0, start = 0; i < 100 && start <= text.length; i++) {
+    const newline = text.indexOf('\n', start)
+    const end = newline === -1 ? text.length : newline
+    const line = text.slice(start, end)
     const source = SOURCE_COMMENT.exec(line)
     if (source) [template, sourceAt] = [source[1], i]
     if (isContent(i === 0 && line.startsWith('---') ? line.slice(3) : line)) return { line: chunk.firstLine + i, template, templateLine: i - sourceAt }
+    start = end + 1
   }
   return { line: chunk.firstLine, template, templateLine: 1 }
 }
@@ -88,6 +93,16 @@ function checkExpansion(value: unknown, where: string): void {
     return m
   }
   measure(value, 0)
+}
+
+/** Whether a value nests objects and arrays deeper than `max` levels: JSON has no aliases, so a
+ *  plain walk (no sizes, no sharing) bounds it. */
+function deeperThan(value: unknown, max: number): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  if (max === 0) return true
+  if (Array.isArray(value)) return value.some((item) => deeperThan(item, max - 1))
+  for (const key in value) if (deeperThan((value as Record<string, unknown>)[key], max - 1)) return true
+  return false
 }
 
 // The YAML 1.2 core schema (no timestamps or binary: a date stays the string Kubernetes sees).
@@ -119,7 +134,7 @@ export function parseDocuments(text: string, source: string): RawDocument[] {
   // `kubectl get -o json` output: one JSON value, read by the faster JSON parser.
   const json = trimmed.startsWith('{') ? parseJson(text) : undefined
   if (json) {
-    checkExpansion(json[0], `${source}: document 1`)
+    if (deeperThan(json[0], MAX_DEPTH)) throw new UsageError(`${source}: document 1: nested deeper than ${MAX_DEPTH} levels`)
     return [{ index: 1, line: 1 + countLines(text, 0, text.length - trimmed.length), template: undefined, templateLine: 1, value: json[0] }]
   }
   return chunks(text).map((chunk, i) => {
@@ -131,7 +146,8 @@ export function parseDocuments(text: string, source: string): RawDocument[] {
       if (err instanceof jsyaml.YAMLException) throw yamlError(err, where, chunk)
       throw err
     }
-    if (ANCHOR.test(chunk.text)) checkExpansion(value, where) // without an anchor no alias can share a value
+    // Without an anchor no alias can share a value (most documents have no `&` at all).
+    if (chunk.text.includes('&') && ANCHOR.test(chunk.text)) checkExpansion(value, where)
     return { index: i + 1, ...header(chunk), value }
   })
 }

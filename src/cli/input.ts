@@ -3,13 +3,12 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { ReferencedKind, ResourceLookup } from '../pipeline/index.js'
-import { defaultPolicy, loadPolicyFile, PolicyError, type Policy } from '../policy/index.js'
+import { objectShapeProblem, type ReferencedKind, type ResourceLookup } from '../pipeline/index.js'
+import { defaultPolicy, PolicyError, type Policy } from '../policy/index.js'
 import { parseDocuments, type RawDocument } from './documents.js'
 import type { Location } from './formats/index.js'
 import { UsageError, type CliIO } from './io.js'
 import { isJudged } from './judge.js'
-import { shapeProblem } from './shape.js'
 
 export interface InputOptions {
   file?: string[] | undefined
@@ -46,19 +45,21 @@ export function parseLabels(text: string): Record<string, string> {
   }))
 }
 
+const NAME_FIELDS = ['name', 'generateName', 'namespace'] as const
+const MAP_FIELDS = ['labels', 'annotations'] as const
+
 /** The first field of `metadata` a Kubernetes object cannot have, if any. */
 function metadataProblem(metadata: unknown): string | undefined {
   if (metadata === undefined) return undefined
   if (!isRecord(metadata)) return 'metadata: must be a mapping'
-  for (const field of ['name', 'generateName', 'namespace'] as const) {
+  for (const field of NAME_FIELDS) {
     if (metadata[field] !== undefined && typeof metadata[field] !== 'string') return `metadata.${field}: must be a string`
   }
-  for (const field of ['labels', 'annotations'] as const) {
+  for (const field of MAP_FIELDS) {
     const map = metadata[field]
     if (map === undefined || map === null) continue
     if (!isRecord(map)) return `metadata.${field}: must be a mapping`
-    const bad = Object.keys(map).find((k) => typeof map[k] !== 'string')
-    if (bad !== undefined) return `metadata.${field}[${bad}]: must be a string (quote it)`
+    for (const key in map) if (typeof map[key] !== 'string') return `metadata.${field}[${key}]: must be a string (quote it)`
   }
   return undefined
 }
@@ -76,7 +77,7 @@ function objectsOf(doc: RawDocument, where: string): Array<{ value: Record<strin
 function toObject(value: Record<string, unknown>, where: string): KubernetesObject {
   const object = value as KubernetesObject
   const name = isRecord(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : '?'
-  const problem = metadataProblem(value.metadata) ?? (isJudged(object) ? shapeProblem(object) : undefined)
+  const problem = metadataProblem(value.metadata) ?? (isJudged(object) ? objectShapeProblem(object, object.kind ?? '') : undefined)
   if (problem) throw new UsageError(`${where} (${String(value.kind)}/${name}): ${problem}`)
   return object
 }
@@ -106,8 +107,10 @@ async function readText(file: string): Promise<string> {
 }
 
 export async function readPolicy(path: string | undefined): Promise<Policy> {
+  if (path === undefined) return defaultPolicy()
+  const { loadPolicyFile } = await import('../policy/parse.js') // yaml and ajv only for a policy file
   try {
-    return path === undefined ? defaultPolicy() : await loadPolicyFile(path)
+    return await loadPolicyFile(path)
   } catch (err) {
     throw err instanceof PolicyError ? new UsageError(err.message) : err
   }

@@ -70,14 +70,13 @@ export function placement(input: Input, defaultNamespace: string, io: CliIO): (o
 export function judgeAll(input: Input, defaultNamespace: string, io: CliIO): JudgedObject[] {
   const placeOf = placement(input, defaultNamespace, io)
   const now = new Date()
-  return input.objects.filter((o) => isJudged(o.object)).map((item: InputObject): JudgedObject => {
-    const { object } = item
+  return input.objects.filter((o) => isJudged(o.object)).map(({ object, location }: InputObject): JudgedObject => {
     const kind = object.kind ?? ''
     const place = placeOf(object)
     const namespace = place?.ns.name ?? (object.metadata?.namespace || defaultNamespace)
-    const base = { kind, name: objectName(object), namespace, ...(item.location ? { location: item.location } : {}) }
-    if (!place) return { ...base, allowed: true, violations: [], warnings: [] }
-    const result = validateAsCreated({ operation: 'CREATE', kind, namespace, object }, place.ns, place.policy, input.lookup, now)
-    return { ...base, allowed: result.allowed, violations: result.violations, warnings: result.warnings }
+    const { allowed, violations, warnings } = place
+      ? validateAsCreated({ operation: 'CREATE', kind, namespace, object }, place.ns, place.policy, input.lookup, now)
+      : { allowed: true, violations: [], warnings: [] }
+    return { kind, name: objectName(object), namespace, allowed, violations, warnings, location }
   })
 }

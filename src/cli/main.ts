@@ -1,11 +1,12 @@
 // store-admission CLI: check | mutate | audit | serve | help | --version. Exit codes: 0 ok, 1 denied, 2 unusable input.
+// Each command's modules are imported when it runs: start-up is most of a small check's time.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { REQUEST_RULES, RULES } from '../pipeline/index.js'
 import { VERSION } from '../version.js'
-import { check } from './check.js'
-import { FORMATS, isFormatName } from './formats/index.js'
+import { FORMAT_NAMES, isFormatName } from './formats/names.js'
 import { processIO, UsageError, type CliIO } from './io.js'
-import { mutateCommand } from './mutate.js'
+
+/** What --help lists of a rule. */
+interface RuleSummary { id: string; summary: string }
 
 const INPUT_HELP = `  -f, --file FILE|DIR|-       input: multi-document YAML or JSON (helm template, kubectl get -o yaml|json);
                               repeat it for more; a directory is read recursively for *.yaml, *.yml,
@@ -36,7 +37,7 @@ commands:
 
   --version  print the version
 `,
-  check: `usage: store-admission check -f FILE|DIR|- [-f ...] [--namespace-labels k=v,...]
+  check: (rules: readonly RuleSummary[], requestRules: readonly RuleSummary[]) => `usage: store-admission check -f FILE|DIR|- [-f ...] [--namespace-labels k=v,...]
                             [-o text|json|sarif|junit|github] [--allow-empty]
 
 Judges every Pod and pod controller (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob)
@@ -64,9 +65,9 @@ exit status: 0 nothing denied, 1 something denied, 2 unusable input or nothing t
 (the message names the file, document and field)
 
 rules:
-${RULES.map((r) => `  ${r.id.padEnd(24)}${r.summary}`).join('\n')}
+${rules.map((r) => `  ${r.id.padEnd(24)}${r.summary}`).join('\n')}
 rules on who asks (the webhook only; check has no requester):
-${REQUEST_RULES.map((r) => `  ${r.id.padEnd(24)}${r.summary}`).join('\n')}
+${requestRules.map((r) => `  ${r.id.padEnd(24)}${r.summary}`).join('\n')}
 `,
   audit: `usage: store-admission audit [--kubeconfig F] [-n NS] [--policy F] [-o FORMAT]
 
@@ -83,7 +84,7 @@ options:
       --kubeconfig F          kubeconfig (default: $KUBECONFIG, ~/.kube/config, or in-cluster)
   -n, --namespace NS          only this namespace (default: every namespace)
       --policy FILE           policy YAML (default: the built-in default policy)
-  -o, --output FORMAT         any format of check (${Object.keys(FORMATS).join(', ')}), or policyreport:
+  -o, --output FORMAT         any format of check (${FORMAT_NAMES.join(', ')}), or policyreport:
                               the PolicyReports (wgpolicyk8s.io/v1alpha2) the server's audit would write
   -h, --help                  this help
 
@@ -143,14 +144,20 @@ async function run(command: string | undefined, args: string[], io: CliIO): Prom
       return 0
     case 'check': {
       const values = parse(args, CHECK_OPTIONS, 'check')
-      if (values.help) { io.stdout(HELP.check); return 0 }
+      if (values.help) {
+        const { RULES, REQUEST_RULES } = await import('../pipeline/index.js')
+        io.stdout(HELP.check(RULES, REQUEST_RULES))
+        return 0
+      }
       const output = values.output
-      if (!isFormatName(output)) throw new UsageError(`check: -o must be one of ${Object.keys(FORMATS).join(', ')}, not "${output}"`)
+      if (!isFormatName(output)) throw new UsageError(`check: -o must be one of ${FORMAT_NAMES.join(', ')}, not "${output}"`)
+      const { check } = await import('./check.js')
       return check({ ...values, output }, io)
     }
     case 'mutate': {
       const values = parse(args, INPUT_OPTIONS, 'mutate')
       if (values.help) { io.stdout(HELP.mutate); return 0 }
+      const { mutateCommand } = await import('./mutate.js')
       return mutateCommand(values, io)
     }
     case 'audit': {
@@ -158,13 +165,12 @@ async function run(command: string | undefined, args: string[], io: CliIO): Prom
       if (values.help) { io.stdout(HELP.audit); return 0 }
       const output = values.output
       if (output !== 'policyreport' && !isFormatName(output)) {
-        throw new UsageError(`audit: -o must be one of ${[...Object.keys(FORMATS), 'policyreport'].join(', ')}, not "${output}"`)
+        throw new UsageError(`audit: -o must be one of ${[...FORMAT_NAMES, 'policyreport'].join(', ')}, not "${output}"`)
       }
-      const { auditCommand } = await import('./audit.js') // client-node only when a cluster is read
+      const { auditCommand } = await import('./audit.js')
       return auditCommand({ ...values, output }, io)
     }
     case 'serve': {
-      // Loaded only when serving, so check/mutate stay light.
       const { serveCommand } = await import('../server/serve-command.js')
       return serveCommand(args)
     }

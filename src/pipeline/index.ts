@@ -6,12 +6,12 @@ import { exceptionFor, exceptionWarning, type ExceptionSubject } from './excepti
 import { MUTATED_BY_ANNOTATION, SHARED_LABEL, TENANT_LABEL } from './labels.js'
 import { MUTATED_BY } from '../version.js'
 import { MUTATIONS, type MutationContext } from './mutations/index.js'
-import { PatchDraft, cloneJson } from './patch.js'
+import { PatchDraft } from './patch.js'
 import { allContainersOf, containerPath, containersOf, isMirrorPod } from './pod.js'
 import { requesterOf } from './rules/identity.js'
 import { REQUEST_RULES, RULES, type Finding, type PodView } from './rules/index.js'
 import { podShapeProblem } from './shape.js'
-import { isPodController, podOfTemplate, templateOf, templatePath } from './templates.js'
+import { podOfTemplate, templateOf, templatePath } from './templates.js'
 import type {
   AdmissionRequestInfo, MutationResult, NamespaceInfo, ResourceLookup, RuleId, ValidationResult, Violation, Webhook,
 } from './types.js'
@@ -21,6 +21,7 @@ export { COPY_PUBLIC_FILES_SCRIPT } from './mutations/index.js'
 export { REQUEST_RULES, RULES } from './rules/index.js'
 export { hasPlatformAdmins } from './rules/identity.js'
 export { isPodController, templateOf, templatePath, withTemplatePod } from './templates.js'
+export { objectShapeProblem } from './shape.js'
 export * as labels from './labels.js'
 export { describeException, expiredExceptions, globMatches } from './exceptions.js'
 
@@ -49,10 +50,13 @@ export function actsOn(webhook: Webhook, req: AdmissionRequestInfo, ns: Namespac
 
 const isShared = (ns: NamespaceInfo): boolean => ns.labels[SHARED_LABEL] === 'true'
 
-/** The pod after every mutation, with the operations that made it; undefined for pods left alone
- *  (mirror pods, and malformed ones: a patch built on them might not apply). */
+/** Malformed pods are left alone: a patch built on them might not apply. */
+const isWellShaped = (pod: V1Pod): boolean => pod.spec !== undefined && podShapeProblem(pod) === undefined
+
+/** The pod after every mutation, with the operations that made it; undefined for mirror pods, left
+ *  alone. The pod must be well-shaped (callers check it once). */
 function runMutations(pod: V1Pod, ns: NamespaceInfo, policy: Policy): PatchDraft<V1Pod> | undefined {
-  if (!pod.spec || isMirrorPod(pod) || podShapeProblem(pod) !== undefined) return undefined
+  if (isMirrorPod(pod)) return undefined
   const ctx: MutationContext = { policy, namespace: ns, shared: isShared(ns) }
   const draft = new PatchDraft(pod)
   for (const mutation of MUTATIONS) mutation.mutate(draft, ctx)
@@ -64,8 +68,11 @@ function runMutations(pod: V1Pod, ns: NamespaceInfo, policy: Policy): PatchDraft
 
 /** The operations that make a pod in `ns` conform; empty when it already does. */
 function mutatePod(pod: V1Pod, ns: NamespaceInfo, policy: Policy): Operation[] {
-  return runMutations(pod, ns, policy)?.ops ?? []
+  return (isWellShaped(pod) ? runMutations(pod, ns, policy)?.ops : undefined) ?? []
 }
+
+/** A well-shaped pod as mutated, or itself when left alone; never written to afterwards. */
+const mutatedPod = (pod: V1Pod, ns: NamespaceInfo, policy: Policy): V1Pod => runMutations(pod, ns, policy)?.doc ?? pod
 
 /** `POST /mutate`: Pods on CREATE in store namespaces. */
 export function mutate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, _lookup: ResourceLookup): MutationResult {
@@ -73,12 +80,22 @@ export function mutate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined,
   return { patch: mutatePod(req.object, ns, policy) }
 }
 
-/** The pod an object would become once mutated: a Pod, or a controller's template; else undefined. */
+/** The pod of a Pod or a controller's template; undefined for other kinds. It shares the object's values. */
+function podOf(req: AdmissionRequestInfo): V1Pod | undefined {
+  if (req.kind === 'Pod') return req.object as V1Pod
+  const template = templateOf(req.object, req.kind)
+  return template ? podOfTemplate(template) : undefined
+}
+
+/**
+ * The pod an object would become once mutated: a Pod, or a controller's template; else undefined.
+ * A pod left alone (malformed, a mirror pod, outside a store namespace) is returned as it is:
+ * read it, do not write to it.
+ */
 export function podAfterMutation(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy): V1Pod | undefined {
-  const template = req.kind === 'Pod' ? undefined : templateOf(req.object, req.kind)
-  const pod = template ? podOfTemplate(template) : req.kind === 'Pod' ? req.object as V1Pod : undefined
-  if (!pod) return undefined
-  return (isStoreNamespace(ns, policy) ? runMutations(pod, ns, policy)?.doc : undefined) ?? cloneJson(pod)
+  const pod = podOf(req)
+  if (!pod || !isStoreNamespace(ns, policy) || !isWellShaped(pod)) return pod
+  return mutatedPod(pod, ns, policy)
 }
 
 function isExempt(req: AdmissionRequestInfo, policy: Policy): boolean {
@@ -149,14 +166,13 @@ const merge = (a: ValidationResult, b: ValidationResult): ValidationResult =>
 const notExhaustive = (lookup: ResourceLookup): ResourceLookup => ({ labelsOf: (kind, namespace, name) => lookup.labelsOf(kind, namespace, name) })
 
 /**
- * Judges a pod with the rules (all, or the UPDATE subset); `prefix` is put before every path.
+ * Judges a well-shaped pod (its caller checks) with the rules (all, or the UPDATE subset); `prefix`
+ * is put before every path.
  * Debug containers are judged with all rules only: no pod update can change them.
  * A denial an unexpired policy exception covers is a warning carrying that exception.
  */
 function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, onlyUpdateRules: boolean, prefix: string, excepting: Excepting): ValidationResult {
   if (!pod.spec) return ALLOW
-  const malformed = podShapeProblem(pod)
-  if (malformed !== undefined) throw new Error(`cannot judge a malformed pod: ${prefix}${malformed}`)
   const containers = onlyUpdateRules ? containersOf(pod.spec) : allContainersOf(pod.spec)
   const view: PodView = { pod, spec: pod.spec, containers, namespace: ns, shared: isShared(ns), policy, lookup }
   const found = { violations: [] as Violation[], warnings: [] as Violation[] }
@@ -167,6 +183,12 @@ function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLo
   return result(found.violations, found.warnings)
 }
 
+/** Throws for a pod the rules cannot read, naming the field; `prefix` is put before its path. */
+function assertWellShaped(pod: V1Pod, prefix: string): void {
+  const malformed = podShapeProblem(pod)
+  if (malformed !== undefined) throw new Error(`cannot judge a malformed pod: ${prefix}${malformed}`)
+}
+
 /**
  * `POST /validate`. Who asks is judged first (a Namespace's labels anywhere; in a shared namespace
  * the tenant its objects carry). A Pod is judged as it is (on UPDATE only the tenant and image
@@ -174,24 +196,40 @@ function judge(pod: V1Pod, ns: NamespaceInfo, policy: Policy, lookup: ResourceLo
  * the pod it would become, with paths starting at the object.
  */
 export function validate(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup, now?: Date): ValidationResult {
+  return validateRequest(req, ns, policy, lookup, now, false)
+}
+
+/**
+ * How the CLI judges anything: as the pod it would become once created (mutated, then validated),
+ * a Pod as a controller's template is. Who asks is judged on the object as sent: offline no one
+ * asks, and no mutation changes the tenant label a shared namespace's rules read.
+ */
+export function validateAsCreated(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup, now?: Date): ValidationResult {
+  return validateRequest({ ...req, operation: 'CREATE' }, ns, policy, lookup, now, true)
+}
+
+function validateRequest(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup, now: Date | undefined, asCreated: boolean): ValidationResult {
   if (!actsOn('validate', req, ns, policy) || isExempt(req, policy)) return ALLOW
   if (isNamespaceReview('validate', req)) return judgeRequest(req, undefined, policy, lookup, now)
   if (!isStoreNamespace(ns, policy)) return ALLOW
   if (req.kind === 'Pod' && isNodeMirrorPod(req)) return ALLOW
-  return merge(judgeRequest(req, ns, policy, lookup, now), judgePodOf(req, ns, policy, lookup, now))
+  return merge(judgeRequest(req, ns, policy, lookup, now), judgePodOf(req, ns, policy, lookup, now, asCreated))
 }
 
-function judgePodOf(req: AdmissionRequestInfo, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, now: Date | undefined): ValidationResult {
+/** The pod of a Pod (mutated first when `asCreated`) or of a controller's template (always mutated
+ *  first), judged; its shape is checked once, here. */
+function judgePodOf(req: AdmissionRequestInfo, ns: NamespaceInfo, policy: Policy, lookup: ResourceLookup, now: Date | undefined, asCreated: boolean): ValidationResult {
+  const pod = podOf(req)
+  if (!pod?.spec) return ALLOW // not a Pod or pod controller, or nothing to judge
+  const excepting = exceptingOf(req, ns, now)
   if (req.kind === 'Pod') {
-    const excepting = exceptingOf(req, ns, now)
+    assertWellShaped(pod, '')
     if (req.operation === 'UPDATE' && req.subResource === EPHEMERAL_CONTAINERS) return judgeAddedDebugContainers(req, ns, policy, lookup, excepting)
-    return judge(req.object, ns, policy, lookup, req.operation === 'UPDATE', '', excepting)
+    return judge(asCreated ? mutatedPod(pod, ns, policy) : pod, ns, policy, lookup, req.operation === 'UPDATE', '', excepting)
   }
-  if (!isPodController(req.kind)) return ALLOW
-  const pod = podAfterMutation(req, ns, policy)
-  if (!pod) return ALLOW
   const prefix = `${req.kind}/${req.object.metadata?.name ?? ''}: ${templatePath(req.kind) ?? ''}.`
-  return judge(pod, ns, policy, notExhaustive(lookup), false, prefix, exceptingOf(req, ns, now))
+  assertWellShaped(pod, prefix)
+  return judge(mutatedPod(pod, ns, policy), ns, policy, notExhaustive(lookup), false, prefix, excepting)
 }
 
 /**
@@ -209,13 +247,6 @@ function judgeAddedDebugContainers(req: AdmissionRequestInfo, ns: NamespaceInfo,
   const result = judge(pod, ns, policy, lookup, false, '', excepting)
   const violations = result.violations.filter(concernsAdded)
   return { allowed: violations.length === 0, violations, warnings: result.warnings.filter(concernsAdded) }
-}
-
-/** How the CLI judges anything: as the pod it would become once created (mutate, then validate). */
-export function validateAsCreated(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup, now?: Date): ValidationResult {
-  if (req.kind !== 'Pod') return validate({ ...req, operation: 'CREATE' }, ns, policy, lookup, now)
-  const pod = podAfterMutation(req, ns, policy) ?? req.object
-  return validate({ ...req, operation: 'CREATE', object: pod }, ns, policy, lookup, now)
 }
 
 export const formatViolation = (v: Violation): string => `${v.rule}: ${v.path}: ${v.message}`

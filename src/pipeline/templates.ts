@@ -23,7 +23,7 @@ function valueAt(object: unknown, path: readonly string[]): unknown {
   return value
 }
 
-export function templateOf(object: KubernetesObject, kind: string): V1PodTemplateSpec | undefined {
+export function templateOf(object: unknown, kind: string): V1PodTemplateSpec | undefined {
   const path = TEMPLATE_PATHS.get(kind)
   const template = path ? valueAt(object, path) : undefined
   return typeof template === 'object' && template !== null ? template : undefined

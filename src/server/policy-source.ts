@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs'
 import type { Logger } from 'pino'
 import { hasPlatformAdmins } from '../pipeline/index.js'
-import { type Policy, defaultPolicy, parsePolicyFile } from '../policy/index.js'
+import { type Policy, defaultPolicy } from '../policy/index.js'
+import { parsePolicyFile } from '../policy/parse.js'
 import type { Metrics } from './metrics.js'
 import { watchFiles } from './watch-file.js'
 

@@ -6,16 +6,21 @@ export interface ImageRef {
   digest: string | undefined
 }
 
+// Index arithmetic rather than split and destructuring: this runs for every container `check` reads.
 export function parseImage(image: string): ImageRef {
-  const [name = '', digest] = image.split('@', 2)
+  const at = image.indexOf('@')
+  const name = at === -1 ? image : image.slice(0, at)
+  const nextAt = at === -1 ? -1 : image.indexOf('@', at + 1)
+  const digest = at === -1 ? undefined : image.slice(at + 1, nextAt === -1 ? image.length : nextAt)
   const slash = name.lastIndexOf('/')
   const colon = name.lastIndexOf(':')
   const tag = colon > slash ? name.slice(colon + 1) : undefined
   const path = colon > slash ? name.slice(0, colon) : name
-  const [first = '', ...rest] = path.split('/')
-  const hasRegistry = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost')
+  const firstSlash = path.indexOf('/')
+  const first = firstSlash === -1 ? path : path.slice(0, firstSlash)
+  const hasRegistry = firstSlash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost')
   const registry = hasRegistry ? first : 'docker.io'
-  const repo = hasRegistry ? rest.join('/') : path
+  const repo = hasRegistry ? path.slice(firstSlash + 1) : path
   const library = registry === 'docker.io' && !repo.includes('/') ? 'library/' : ''
   return { repository: `${registry}/${library}${repo}`, tag, digest }
 }

@@ -30,9 +30,18 @@ export const probeHost: Rule = {
   id: 'probe-host',
   appliesOnUpdate: false,
   summary: 'probes and lifecycle handlers must not set a host (httpGet.host, tcpSocket.host)',
-  check: ({ containers }) => containers.flatMap(({ container, path }) => handlersOf(container).flatMap(([field, handler]) =>
-    (['httpGet', 'tcpSocket'] as const).flatMap((kind): Finding[] => {
-      const host = handler?.[kind]?.host
-      return host ? [{ path: `${path}.${field}.${kind}.host`, reason: `must not be set (is ${host}): the kubelet would reach another host` }] : []
-    }))),
+  check: ({ containers }) => {
+    const findings: Finding[] = []
+    for (const { container, path } of containers) {
+      const c = container
+      if (!c.livenessProbe && !c.readinessProbe && !c.startupProbe && !c.lifecycle) continue // most containers
+      for (const [field, handler] of handlersOf(c)) {
+        for (const kind of ['httpGet', 'tcpSocket'] as const) {
+          const host = handler?.[kind]?.host
+          if (host) findings.push({ path: `${path}.${field}.${kind}.host`, reason: `must not be set (is ${host}): the kubelet would reach another host` })
+        }
+      }
+    }
+    return findings
+  },
 }

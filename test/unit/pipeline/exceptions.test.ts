@@ -4,7 +4,8 @@ import t from 'tap'
 import {
   formatWarnings, globMatches, validate, validateAsCreated, type AdmissionRequestInfo,
 } from '../../../src/pipeline/index.js'
-import { defaultPolicy, parsePolicy, PolicyError, type Policy, type PolicyException } from '../../../src/policy/index.js'
+import { defaultPolicy, PolicyError, type Policy, type PolicyException } from '../../../src/policy/index.js'
+import { parsePolicy } from '../../../src/policy/parse.js'
 import { ACME, NO_LOOKUP, podRequest } from '../../fixtures/support.js'
 import type { V1Pod } from '@kubernetes/client-node'
 

@@ -3,7 +3,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import t from 'tap'
 import { REQUEST_RULES, RULE_IDS, RULES, validate, type AdmissionRequestInfo, type NamespaceInfo, type ResourceLookup } from '../../../src/pipeline/index.js'
-import { defaultPolicy, parsePolicy, type Policy } from '../../../src/policy/index.js'
+import { defaultPolicy, type Policy } from '../../../src/policy/index.js'
+import { parsePolicy } from '../../../src/policy/parse.js'
 import { ACME, MALL, lookupOf, mutated, plainPod } from '../../fixtures/support.js'
 
 const TENANT = 'store.platform.io/tenant'

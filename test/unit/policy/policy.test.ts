@@ -1,10 +1,11 @@
-// Policy: defaults filled, the shipped default.yaml valid, bad files refused with file and field named.
+// Policy: defaults filled, the shipped default.yaml valid and complete, bad files refused with file and field named.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { RULE_IDS } from '../../../src/pipeline/index.js'
-import { defaultPolicy, loadPolicyFile, parsePolicy, parsePolicyFile, PolicyError } from '../../../src/policy/index.js'
+import { defaultPolicy, PolicyError } from '../../../src/policy/index.js'
+import { loadPolicyFile, parsePolicy, parsePolicyFile } from '../../../src/policy/parse.js'
 
 t.test('defaults', async (t) => {
   const p = defaultPolicy()
@@ -36,6 +37,8 @@ t.test('partial policies keep the other defaults', async (t) => {
 t.test('policy/default.yaml is valid and equals the built-in defaults', async (t) => {
   const text = readFileSync(new URL('../../../policy/default.yaml', import.meta.url), 'utf8')
   t.same(parsePolicy(text, 'policy/default.yaml'), defaultPolicy())
+  // defaultPolicy() reads the file without the schema: it must spell out every default the schema has.
+  t.strictSame(defaultPolicy(), parsePolicy('{}', 'empty policy'), 'the schema\'s defaults of {} are the file')
 })
 
 const rejections: Array<[string, RegExp]> = [

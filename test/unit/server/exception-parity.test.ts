@@ -12,7 +12,7 @@ import { stringify } from 'yaml'
 import { auditSnapshot } from '../../../src/audit/judge.js'
 import { snapshotOf } from '../../../src/audit/snapshot.js'
 import { formatWarnings, type Violation } from '../../../src/pipeline/index.js'
-import { loadPolicyFile } from '../../../src/policy/index.js'
+import { loadPolicyFile } from '../../../src/policy/parse.js'
 import { REPO, admissionReview, fixtureJson, responseOf, startTestServer, tempDir } from './fixtures/harness.js'
 
 type Obj = Record<string, unknown>
