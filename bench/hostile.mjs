@@ -11,7 +11,8 @@
 // and the API server would be on other machines; the attackers also run at nice 19, so the prober
 // is not delayed by its neighbours on CPU 1 (its own send lag is reported to show it was not).
 // Env: HOSTILE_SECONDS (per phase, default 20), HOSTILE_RATE (normal reviews/s, default 20),
-// HOSTILE_CONNECTIONS (attacker connections, default 12), BENCH_OUT (also write the table there).
+// HOSTILE_CONNECTIONS (attacker connections, default 12), HOSTILE_CASES (a regular expression: only
+// the cases whose name matches), BENCH_OUT (also write the table there).
 // Prints a markdown table; exits 1 when a target is missed or the server crashed.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -164,7 +165,8 @@ function hostileCases() {
 }
 
 async function hostile(o) {
-  const cases = hostileCases()
+  const cases = hostileCases().filter((c) => !o.only || new RegExp(o.only).test(c.name))
+  if (cases.length === 0) throw new Error(`HOSTILE_CASES=${o.only}: no case matches`)
   const stats = Object.fromEntries(cases.map((c) => [c.name, { bytes: c.body.length, sent: 0, answers: {} }]))
   await sleepUntil(o.startAt)
   const worker = async (w) => {
@@ -289,7 +291,7 @@ async function main() {
     sampling = { peak: 0 }
     const [probe, attack] = await Promise.all([
       runChild(proberPrefix, ['prober', JSON.stringify({ ...common, rate, measureFrom, phase: name })]),
-      name === 'hostile' ? runChild(hostilePrefix, ['hostile', JSON.stringify({ ...common, connections })]) : Promise.resolve(undefined),
+      name === 'hostile' ? runChild(hostilePrefix, ['hostile', JSON.stringify({ ...common, connections, only: process.env.HOSTILE_CASES })]) : Promise.resolve(undefined),
     ])
     const steal1 = cpuSteal()
     const { hwm } = memoryOf(server.pid)
