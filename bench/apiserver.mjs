@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// Pod creates through the local kube-apiserver (`make up`), with the webhooks registered and
-// removed in alternate rounds: creates/s and p50 at concurrency 8 and 1, and the CPU per create of
-// the API server and of the webhook process (utime+stime from /proc/<pid>/stat). Creates are
+// Pod creates through the local kube-apiserver (`make up`) in three alternating modes: our webhooks
+// registered; the same two configurations (rules, selectors) pointed at a bare fastify HTTPS
+// server that parses each review and answers a fixed allow (bench/bare-server.mjs: the floor any
+// Node webhook pays); no webhooks. Creates/s and p50 at concurrency 8 and 1, and the CPU per create
+// of the API server and of the webhook process (utime+stime from /proc/<pid>/stat). Creates are
 // server dry-runs (the full admission chain, nothing stored), so rounds repeat without clean-up.
 // Two pods: the storefront pod the bagisto chart renders (already what the webhook would make it)
 // and a minimal hand-written storefront pod (the full injection).
 // Usage: node bench/apiserver.mjs [--creates N] [--rounds N] [--json FILE]
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { Agent, request } from 'node:https'
+import { Agent, get, request } from 'node:https'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -54,10 +57,9 @@ function post(path, body) {
 const createPod = (body) => post(`/api/v1/namespaces/${NS}/pods?dryRun=All`, body)
 
 /** `count` creates, `concurrency` in flight: creates/s, p50 and CPU per create. */
-async function load(body, count, concurrency) {
+async function load(body, count, concurrency, hook) {
   const api = pid('kube-apiserver')
-  const hook = pid('webhook')
-  const cpu0 = [cpuMs(api), cpuMs(hook)]
+  const cpu0 = [cpuMs(api), hook ? cpuMs(hook) : 0]
   const started = performance.now()
   const latencies = []
   let next = 0
@@ -68,7 +70,7 @@ async function load(body, count, concurrency) {
     }
   }))
   const seconds = (performance.now() - started) / 1000
-  const cpu1 = [cpuMs(api), cpuMs(hook)]
+  const cpu1 = [cpuMs(api), hook ? cpuMs(hook) : 0]
   latencies.sort((a, b) => a - b)
   return {
     perSecond: count / seconds,
@@ -95,16 +97,40 @@ async function mutatedForm(body) {
   return JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata, spec: pod.spec })
 }
 
-async function setWebhooks(on, probe) {
-  if (on) execFileSync('bash', [join(ROOT, 'scripts/testenv/webhook.sh'), 'register'], { stdio: 'inherit' })
-  else {
-    kubectl(['delete', 'mutatingwebhookconfiguration', 'store-admission-mutate', '--ignore-not-found'])
-    kubectl(['delete', 'validatingwebhookconfiguration', 'store-admission-validate', '--ignore-not-found'])
+/** Reviews the bare server has answered so far. */
+const bareCount = () => new Promise((resolve, reject) => {
+  get({ host: '127.0.0.1', port: barePort, path: '/readyz', ca: pki('ca.crt') }, (res) => {
+    let text = ''
+    res.on('data', (c) => { text += c })
+    res.on('end', () => resolve(JSON.parse(text).reviews))
+  }).on('error', reject)
+})
+
+/** Registers the configurations for `mode` and waits until the API server calls what they name. */
+async function setWebhooks(mode, probe, baseline) {
+  kubectl(['delete', 'mutatingwebhookconfiguration', 'store-admission-mutate', '--ignore-not-found'])
+  kubectl(['delete', 'validatingwebhookconfiguration', 'store-admission-validate', '--ignore-not-found'])
+  if (mode === 'ours') execFileSync('bash', [join(ROOT, 'scripts/testenv/webhook.sh'), 'register'], { stdio: 'inherit' })
+  if (mode === 'bare') {
+    kubectl(['apply', '-f', '-'], execFileSync(process.execPath, [join(ROOT, 'scripts/testenv/webhook-config.mjs'), '--url', `https://127.0.0.1:${barePort}`, '--ca-file', join(TESTENV, 'pki/ca.crt')], { encoding: 'utf8' }))
   }
-  for (let i = 0; i < 100 && (await registered(probe)) !== on; i++) await new Promise((r) => setTimeout(r, 100))
+  const reached = async () => {
+    if (mode === 'ours') return registered(probe)
+    const before = await bareCount()
+    await createPod(baseline)
+    return mode === 'bare' ? (await bareCount()) > before : !(await registered(probe)) && (await bareCount()) === before
+  }
+  for (let i = 0; i < 100 && !(await reached()); i++) await new Promise((r) => setTimeout(r, 100))
   // Both configurations reach the API server's informers together; give the second a moment.
   await new Promise((r) => setTimeout(r, 500))
 }
+
+const freePort = () => new Promise((resolve) => {
+  const server = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = server.address()
+    server.close(() => resolve(port))
+  })
+})
 
 function chartPod() {
   const text = execFileSync(join(TESTENV, 'bin/helm3'), ['template', 'acme', join(ROOT, 'charts/bagisto'), '-n', NS], { encoding: 'utf8' })
@@ -125,48 +151,59 @@ kubectl(['apply', '-f', '-'], JSON.stringify({
   apiVersion: 'v1', kind: 'List',
   items: [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { 'store.platform.io/tenant': NS, 'pod-security.kubernetes.io/enforce': 'restricted' } } },
-    ...['default', chart.spec.serviceAccountName].filter(Boolean).map((name) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: NS } })),
+    ...[chart.spec.serviceAccountName].filter(Boolean).map((name) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: NS } })),
   ],
 }))
+// The `default` ServiceAccount is the controller manager's to make (making it here races it).
+kubectl(['wait', '--for=create', `serviceaccount/default`, '-n', NS, '--timeout=60s'])
 const probe = pods['minimal storefront']
-await setWebhooks(true, probe)
+const barePort = await freePort()
+const bare = spawn(process.execPath, [join(ROOT, 'bench/bare-server.mjs'), String(barePort), join(TESTENV, 'pki/webhook.crt'), join(TESTENV, 'pki/webhook.key')], { stdio: 'inherit' })
+for (let i = 0; i < 100; i++) {
+  try { await bareCount(); break } catch { await new Promise((r) => setTimeout(r, 100)) }
+}
+await setWebhooks('ours', probe)
 
 // Without the webhooks, each pod is sent as the webhook would have made it: the same work for the
 // rest of the API server, and Pod Security admits it.
 const baselines = Object.fromEntries(await Promise.all(Object.entries(pods).map(async ([name, body]) => [name, await mutatedForm(body)])))
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const MODES = ['ours', 'bare', 'none']
 const results = []
 for (const [podName, body] of Object.entries(pods)) {
   for (const concurrency of [8, 1]) {
     const count = concurrency === 1 ? Math.ceil(CREATES / 3) : CREATES
-    const rounds = { on: [], off: [] }
+    const rounds = { ours: [], bare: [], none: [] }
     for (let round = 0; round < ROUNDS; round++) {
-      for (const mode of round % 2 === 0 ? ['on', 'off'] : ['off', 'on']) {
-        await setWebhooks(mode === 'on', probe)
-        const sent = mode === 'on' ? body : baselines[podName]
-        await load(sent, 30, concurrency) // warm: connections, caches
-        rounds[mode].push(await load(sent, count, concurrency))
+      // Each mode first, middle and last in turn, so drift over the run falls on all three.
+      for (const mode of MODES.map((_, i) => MODES[(i + round) % MODES.length])) {
+        await setWebhooks(mode, probe, baselines[podName])
+        const sent = mode === 'ours' ? body : baselines[podName]
+        const hook = { ours: pid('webhook'), bare: String(bare.pid), none: undefined }[mode]
+        await load(sent, 30, concurrency, hook) // warm: connections, caches
+        rounds[mode].push(await load(sent, count, concurrency, hook))
       }
     }
-    const summary = (mode, key) => median(rounds[mode].map((r) => r[key]))
     const row = { pod: podName, concurrency }
-    for (const key of ['perSecond', 'p50', 'apiCpu', 'hookCpu']) row[key] = { with: summary('on', key), without: summary('off', key) }
-    // Paired: each round's ratio to its neighbour, the median of those.
-    row.rateRatio = median(rounds.on.map((r, i) => r.perSecond / rounds.off[i].perSecond))
+    for (const key of ['perSecond', 'p50', 'apiCpu', 'hookCpu']) row[key] = Object.fromEntries(MODES.map((m) => [m, median(rounds[m].map((r) => r[key]))]))
+    // Paired: each round's ratio to its neighbours, the median of those.
+    row.rateRatio = median(rounds.ours.map((r, i) => r.perSecond / rounds.none[i].perSecond))
+    row.bareRateRatio = median(rounds.bare.map((r, i) => r.perSecond / rounds.none[i].perSecond))
     results.push(row)
     process.stderr.write(`${podName} c=${concurrency}: ${JSON.stringify(row)}\n`)
   }
 }
-await setWebhooks(true, probe)
+await setWebhooks('ours', probe)
+bare.kill('SIGTERM')
 kubectl(['delete', 'namespace', NS, '--wait=false'])
 agent.destroy()
 
 const f = (n, d = 2) => n.toFixed(d)
 const lines = [
-  '| pod | c | creates/s with webhooks | without | ratio | p50 ms with | without | API server CPU ms/create with | without | added | webhook CPU ms/create |',
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...results.map((r) => `| ${r.pod} | ${r.concurrency} | ${f(r.perSecond.with, 0)} | ${f(r.perSecond.without, 0)} | ${f(100 * r.rateRatio, 0)}% | ${f(r.p50.with, 1)} | ${f(r.p50.without, 1)} | ${f(r.apiCpu.with)} | ${f(r.apiCpu.without)} | ${f(r.apiCpu.with - r.apiCpu.without)} | ${f(r.hookCpu.with)} |`),
+  '| pod | c | creates/s: ours | bare | none | ours / none | bare / none | p50 ms: ours | bare | none | API server CPU ms/create: ours | bare | none | webhook CPU ms/create: ours | bare |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...results.map((r) => `| ${r.pod} | ${r.concurrency} | ${f(r.perSecond.ours, 0)} | ${f(r.perSecond.bare, 0)} | ${f(r.perSecond.none, 0)} | ${f(100 * r.rateRatio, 0)}% | ${f(100 * r.bareRateRatio, 0)}% | ${f(r.p50.ours, 1)} | ${f(r.p50.bare, 1)} | ${f(r.p50.none, 1)} | ${f(r.apiCpu.ours)} | ${f(r.apiCpu.bare)} | ${f(r.apiCpu.none)} | ${f(r.hookCpu.ours)} | ${f(r.hookCpu.bare)} |`),
 ]
 process.stdout.write(`${lines.join('\n')}\n`)
 if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2))
