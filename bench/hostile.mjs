@@ -16,7 +16,7 @@
 // Prints a markdown table and a verdict; exits 1 only when the server crashed (a missed target is
 // reported, as the other `make bench` tables do, not an error).
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:https'
 import { createServer } from 'node:net'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -235,14 +235,22 @@ async function waitReady(o, child) {
   throw new Error('serve not ready after 60 s')
 }
 
-/** CPU seconds (user + system) a process has used. */
-function cpuSecondsOf(pid) {
+/**
+ * Seconds a process (all its threads) has run on a CPU, and seconds its main thread (the event
+ * loop) waited, runnable, while others had the CPU: /proc/PID/task/TID/schedstat, nanoseconds.
+ */
+function schedOf(pid) {
+  const total = { ran: 0, waited: 0 }
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ 100)
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const [ran, waited] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number)
+      total.ran += ran / 1e9
+      if (tid === String(pid)) total.waited = waited / 1e9
+    }
   } catch {
-    return 0
+    // the process or a thread is gone
   }
+  return total
 }
 
 function cpuSteal() {
@@ -302,14 +310,16 @@ async function main() {
     sampling = { peak: 0 }
     // The server's CPU over the measured window: a share, for how busy it was.
     const cpuAt = {}
-    setTimeout(() => { cpuAt.start = cpuSecondsOf(server.pid) }, measureFrom - Date.now())
-    setTimeout(() => { cpuAt.end = cpuSecondsOf(server.pid) }, endAt - Date.now())
+    setTimeout(() => { cpuAt.start = schedOf(server.pid) }, measureFrom - Date.now())
+    setTimeout(() => { cpuAt.end = schedOf(server.pid) }, endAt - Date.now())
     const [probe, attack] = await Promise.all([
       runChild(proberPrefix, ['prober', JSON.stringify({ ...common, rate, measureFrom, phase: name })]),
       name === 'hostile' ? runChild(hostilePrefix, ['hostile', JSON.stringify({ ...common, connections, only: process.env.HOSTILE_CASES })]) : Promise.resolve(undefined),
     ])
     const steal1 = cpuSteal()
-    const serverCpu = ((cpuAt.end ?? cpuSecondsOf(server.pid)) - (cpuAt.start ?? 0)) / seconds
+    const sched = { start: cpuAt.start ?? { ran: 0, waited: 0 }, end: cpuAt.end ?? schedOf(server.pid) }
+    const serverCpu = (sched.end.ran - sched.start.ran) / seconds
+    const serverWaited = (sched.end.waited - sched.start.waited) / seconds
     const { hwm } = memoryOf(server.pid)
     const latencies = probe.latencies.sort((a, b) => a - b)
     const lags = probe.lagMs.sort((a, b) => a - b)
@@ -325,6 +335,7 @@ async function main() {
       hwm,
       steal: (steal1.steal - steal0.steal) / Math.max(1, steal1.total - steal0.total),
       serverCpu,
+      serverWaited,
       alive: serverExit === undefined && server.exitCode === null,
     })
     if (serverExit !== undefined) break
@@ -342,9 +353,9 @@ async function main() {
     return `${sent}: ${Object.entries(totals).sort().map(([k, v]) => `${k} × ${v}`).join(', ')}`
   }
   const lines = [
-    '| phase | normal reviews sent / answered | p50 ms | p99 ms | max ms | prober send lag p99 ms | hostile requests: answers | server CPU | server peak RSS MiB (50 ms samples / kernel VmHWM) | limit MiB | CPU steal |',
+    '| phase | normal reviews sent / answered | p50 ms | p99 ms | max ms | prober send lag p99 ms | hostile requests: answers | server CPU: ran / event loop waited for it | server peak RSS MiB (50 ms samples / kernel VmHWM) | limit MiB | CPU steal |',
     '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',
-    ...phases.map((p) => `| ${p.name} | ${p.probe.sent} / ${p.probe.answered} | ${ms(p.p50)} | ${ms(p.p99)} | ${ms(p.max)} | ${ms(p.lagP99)} | ${attackCell(p.attack)} | ${(100 * p.serverCpu).toFixed(0)}% | ${mib(p.peakRss)} / ${mib(p.hwm)} | ${mib(RSS_LIMIT)} | ${(100 * p.steal).toFixed(0)}% |`),
+    ...phases.map((p) => `| ${p.name} | ${p.probe.sent} / ${p.probe.answered} | ${ms(p.p50)} | ${ms(p.p99)} | ${ms(p.max)} | ${ms(p.lagP99)} | ${attackCell(p.attack)} | ${(100 * p.serverCpu).toFixed(0)}% / ${(100 * p.serverWaited).toFixed(0)}% | ${mib(p.peakRss)} / ${mib(p.hwm)} | ${mib(RSS_LIMIT)} | ${(100 * p.steal).toFixed(0)}% |`),
   ]
   const attack = phases.find((p) => p.attack)?.attack
   const caseLines = attack
@@ -363,7 +374,7 @@ async function main() {
     `Each phase: ${seconds} s measured after 2 s of warm-up; the prober sends ${rate} storefront reviews/s (alternately /mutate and /validate, open loop, keep-alive HTTPS); ` +
     `the hostile phase adds ${connections} attacker connections (one process) sending the cases below back to back. ` +
     (pin ? 'Pinned with taskset: the server alone on CPU 0; the prober, the attackers (nice 19) and this script on CPU 1.' : 'Not pinned (fewer than 2 CPUs or no taskset); attackers at nice 19.') +
-    ` Server: \`serve --static-namespaces\`, generated certs, --body-limit 3 MiB, NODE_OPTIONS=${SERVER_NODE_OPTIONS}, info logs to /dev/null. "reset": the connection closed without an answer. Server CPU: the share of one CPU the server used in the measured window (below 100% with work queued: other processes on its CPU had the rest).`
+    ` Server: \`serve --static-namespaces\`, generated certs, --body-limit 3 MiB, NODE_OPTIONS=${SERVER_NODE_OPTIONS}, info logs to /dev/null. "reset": the connection closed without an answer. Server CPU, from the kernel's schedstat of all its threads over the measured window: the share of one CPU its threads ran, and the share of time its event loop was ready to run but waited while other threads or processes had its CPU (its own GC and I/O threads, and other work on the machine).`
   const text = `${lines.join('\n')}\n${caseLines.join('\n')}\n\n${verdict}\n\n${env}\n`
   console.log(`\n${text}`)
   if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, text)
