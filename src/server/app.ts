@@ -5,10 +5,11 @@ import type { Logger } from 'pino'
 import type { Webhook } from '../pipeline/types.js'
 import { type AdmissionReviewBody, readReview, reviewAnswer, reviewRouteSchema, schemaErrorMessage } from './admission.js'
 import { ByteBudget } from './byte-budget.js'
-import { nestsDeeperThan } from './json-depth.js'
+import { jsonOutOfBounds } from './json-bounds.js'
 import { kindLabel, operationLabel } from './metric-labels.js'
 import type { Metrics } from './metrics.js'
 import { type ReviewContext, review } from './review.js'
+import { type Turn, Turns } from './turns.js'
 
 export interface AppOptions {
   key: string
@@ -44,6 +45,12 @@ const REQUEST_TIMEOUT_MS = 3000
 const HEADERS_TIMEOUT_MS = 2000
 /** Kubernetes objects nest a few dozen levels; parsing a hostile million is a stack overflow. */
 export const MAX_JSON_DEPTH = 64
+/**
+ * One object or array allowed per this many bytes of --body-limit (196,608 at 3 MiB): a pod with
+ * its managedFields holds one per 23 bytes, its spec alone one per 52; a hostile body of `[]`s one
+ * per 2, which costs a second of CPU and a hundred MB of heap to parse at 3 MiB.
+ */
+const BYTES_PER_CONTAINER = 16
 /** Request bodies read at once: four 3 MiB reviews, or thousands of ordinary ones. */
 const BODY_BUDGET_BYTES = 12 * 1024 * 1024
 const BODY_BUDGET_WAIT_MS = 2000
@@ -67,12 +74,20 @@ export function buildApp(opts: AppOptions): App {
     schemaErrorFormatter: (errors) => new Error(schemaErrorMessage(errors)),
   }) as unknown as App
 
+  // Large bodies are read side by side (within the byte budget) but parsed and judged one at a
+  // time, in turns: the turn lasts until the answer is sent.
+  const turns = new Turns()
+  const turnOf = new WeakMap<FastifyRequest, Turn>()
+  const bounds = { maxDepth: MAX_JSON_DEPTH, maxContainers: Math.floor(opts.bodyLimit / BYTES_PER_CONTAINER) }
   app.removeContentTypeParser(['text/plain', 'application/json'])
   const parseJson = app.getDefaultJsonParser('error', 'error')
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8')
-    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return done(new BadBody(`request body nests deeper than ${MAX_JSON_DEPTH} levels; not an AdmissionReview`), undefined)
-    void parseJson(request, text, done)
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, async (request: FastifyRequest, body: Buffer) => {
+    await turnOf.get(request)?.wait()
+    const outOfBounds = jsonOutOfBounds(body, bounds)
+    if (outOfBounds !== undefined) throw new BadBody(outOfBounds)
+    return new Promise((resolve, reject) => {
+      void parseJson(request, body.toString('utf8'), (err, parsed) => (err ? reject(err) : resolve(parsed)))
+    })
   })
 
   const budget = new ByteBudget(BODY_BUDGET_BYTES)
@@ -83,6 +98,9 @@ export function buildApp(opts: AppOptions): App {
     if (bytes <= SMALL_BODY_BYTES) return
     try {
       reply.raw.once('close', await budget.acquire(bytes, BODY_BUDGET_WAIT_MS))
+      const turn = turns.turn()
+      turnOf.set(request, turn)
+      reply.raw.once('close', turn.end)
     } catch (err) {
       logger.warn({ path: request.url, error: (err as Error).message }, 'busy')
       return reply.code(429).header('retry-after', '1').send({ error: `too many large requests in flight: ${(err as Error).message}` })

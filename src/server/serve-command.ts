@@ -51,8 +51,9 @@ Flags:
   -h, --help                show this help
 
 A request must arrive whole within 3 s (headers within 2 s), under the API server's 5 s webhook
-timeout; bodies over 64 KiB in flight share a 12 MiB budget (more wait, unread; 429 after 2 s), and a body nested deeper
-than 64 levels gets 400 before it is parsed.
+timeout; bodies over 64 KiB in flight share a 12 MiB budget (more wait, unread; 429 after 2 s) and
+are parsed and judged one at a time. A body nested deeper than 64 levels, or holding more than one
+object or array per 16 bytes of --body-limit, gets 400 before it is parsed.
 
 Logs are JSON lines on stdout, one per review. SIGTERM/SIGINT drain in-flight reviews and exit 0.
 `

@@ -1,14 +1,22 @@
-// Bounds on what a client controls: nesting depth found before parsing, metric label values.
+// Bounds on what a client controls: nesting depth and container count found before parsing,
+// metric label values.
 import t from 'tap'
-import { nestsDeeperThan } from '../../../src/server/json-depth.js'
+import { jsonOutOfBounds } from '../../../src/server/json-bounds.js'
 import { kindLabel, operationLabel } from '../../../src/server/metric-labels.js'
 
-t.test('nestsDeeperThan counts objects and arrays, not brackets inside strings', async (t) => {
-  t.notOk(nestsDeeperThan('{"a":[{"b":1}]}', 3))
-  t.ok(nestsDeeperThan('{"a":[{"b":[1]}]}', 3))
-  t.notOk(nestsDeeperThan(JSON.stringify({ a: '[[[[[[{{{{{{', b: '\\"[[[[' }), 1), 'brackets in strings, escaped quotes')
-  t.ok(nestsDeeperThan('['.repeat(100_000), 64), 'unbalanced deep text')
-  t.notOk(nestsDeeperThan('', 0))
+t.test('jsonOutOfBounds counts the nesting and the objects and arrays, not brackets inside strings', async (t) => {
+  const check = (text: string, maxDepth: number, maxContainers = 1000): string | undefined => jsonOutOfBounds(Buffer.from(text), { maxDepth, maxContainers })
+  t.equal(check('{"a":[{"b":1}]}', 3), undefined)
+  t.match(check('{"a":[{"b":[1]}]}', 3), /nests deeper than 3 levels/)
+  t.equal(check(JSON.stringify({ a: '[[[[[[{{{{{{', b: '\\"[[[[', c: `${'x'.repeat(100)}\\"[[{{` }), 1), undefined, 'brackets in short and long strings, escaped quotes')
+  t.equal(check(`["${'x'.repeat(50)}\\\\", [[]]]`, 3), undefined, 'an escaped backslash before a closing quote (long string)')
+  t.match(check(`["${'x'.repeat(50)}\\\\", [[[]]]]`, 3), /nests deeper than 3/, 'and the nesting after it still counts')
+  t.equal(check('"é💥\\u0022[[[["', 0), undefined, 'multi-byte characters and a \\u escape inside a string')
+  t.match(check('['.repeat(100_000), 64), /deeper than 64/, 'unbalanced deep text')
+  t.equal(check('', 0), undefined)
+  t.equal(check('["unterminated [[[[', 1), undefined, 'an unterminated string is left to JSON.parse')
+  t.equal(check('[[],[],{}]', 2, 4), undefined, 'four containers, four allowed')
+  t.match(check('[[],[],{},[]]', 2, 4), /holds more than 4 objects and arrays/, 'one more is refused, whatever the depth')
 })
 
 t.test('metric labels: known kinds and operations, else other', async (t) => {

@@ -51,6 +51,39 @@ t.test('deep nesting anywhere in a review is a 400, never a 500', async (t) => {
   }
 })
 
+t.test('a body holding more objects and arrays than one per 16 bytes of the limit is a 400 before parsing', async (t) => {
+  const server = await startTestServer({ bodyLimit: 256 * 1024 })
+  t.teardown(() => server.close())
+  const cap = (256 * 1024) / 16
+  const { review, uid } = admissionReview(fixtureJson('storefront-pod.json'))
+  const text = JSON.stringify(review)
+  const own = (text.match(/[[{]/g) ?? []).length
+  // "x": [[],[],...] adds one list and one array per member.
+  const withArrays = (n: number): string => text.replace('"object":{', `"object":{"x":[${Array.from({ length: n }, () => '[]').join(',')}],`)
+  const atCap = await server.call('POST', '/validate', withArrays(cap - own - 1))
+  t.equal(atCap.status, 200, 'exactly at the cap: judged')
+  t.equal((atCap.json.response as { uid?: string } | undefined)?.uid, uid)
+  const over = await server.call('POST', '/validate', withArrays(cap - own))
+  t.equal(over.status, 400, 'one more: refused')
+  t.match(over.json.error, `request body holds more than ${cap} objects and arrays`)
+})
+
+t.test('large bodies take turns, and every one of them is answered', async (t) => {
+  const server = await startTestServer()
+  t.teardown(() => server.close())
+  // Six reviews of ~200 KiB (over the 64 KiB that makes a body large), sent at once.
+  const sent = Array.from({ length: 6 }, () => {
+    const pod = fixtureJson('storefront-pod.json') as { metadata: { annotations?: Record<string, string> } }
+    pod.metadata.annotations = { ...pod.metadata.annotations, pad: 'x'.repeat(200 * 1024) }
+    return admissionReview(pod)
+  })
+  const answers = await Promise.all(sent.map(({ review }) => server.call('POST', '/validate', review)))
+  t.same(answers.map((a) => a.status), sent.map(() => 200))
+  t.same(answers.map((a) => (a.json.response as { uid?: string } | undefined)?.uid), sent.map((s) => s.uid), 'each its own answer')
+  const small = await server.call('POST', '/validate', admissionReview(fixtureJson('storefront-pod.json')).review)
+  t.equal(small.status, 200, 'and the server is free afterwards')
+})
+
 t.test('made-up kinds and operations do not become metric labels', async (t) => {
   const server = await startTestServer()
   t.teardown(() => server.close())
