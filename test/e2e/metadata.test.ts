@@ -3,7 +3,8 @@
 import t from 'tap'
 import { Watch, type KubernetesObject } from '@kubernetes/client-node'
 import { loadKubeConfig, startLiveCluster } from '../../src/cluster/live.js'
-import { listMetadata, metadataWatchConfig, startMetadataCache } from '../../src/cluster/metadata-cache.js'
+import { listPages, METADATA_ONLY, requestJson } from '../../src/cluster/api.js'
+import { metadataWatchConfig, startMetadataCache } from '../../src/cluster/metadata-cache.js'
 import { KUBECONFIG, kubectlOk, namespace, requireControlPlane, waitFor } from './fixtures/k8s.js'
 import { pino } from 'pino'
 
@@ -20,13 +21,14 @@ const secret = (name: string) => ({
 
 t.test('a list is metadata only', async (t) => {
   kubectlOk(['create', '-f', '-'], secret('listed'))
-  const list = await listMetadata(kc, `/api/v1/namespaces/${ns}/secrets`)
-  t.equal(list.kind, 'PartialObjectMetadataList')
+  const path = `/api/v1/namespaces/${ns}/secrets`
+  t.equal((await requestJson<KubernetesObject>(kc, path, { accept: METADATA_ONLY })).kind, 'PartialObjectMetadataList')
+  const list = await listPages(kc, path, { accept: METADATA_ONLY })
   const item = list.items.find((i) => i.metadata?.name === 'listed') as (KubernetesObject & { data?: unknown }) | undefined
   t.same(item?.metadata?.labels, { 'store.platform.io/tenant': 'acme' }, 'labels come')
   t.equal(item?.data, undefined, 'data does not')
   t.notMatch(JSON.stringify(list), /do-not-leak|ZG8tbm90LWxlYWs/, 'neither plain nor base64')
-  await t.rejects(listMetadata(kc, '/api/v1/no-such-things'), /list \/api\/v1\/no-such-things: HTTP 404/, 'a failed list names the path and status')
+  await t.rejects(listPages(kc, '/api/v1/no-such-things', { accept: METADATA_ONLY }), /GET \/api\/v1\/no-such-things: HTTP 404/, 'a failed list names the path and status')
 })
 
 t.test('a watch is metadata only', async (t) => {
@@ -52,7 +54,7 @@ t.test('the live cluster view reads a Secret\'s labels when asked: metadata only
 })
 
 t.test('a cache of nothing syncs (an empty metadata list has "items": null)', async (t) => {
-  const empty = await listMetadata(kc, `/api/v1/namespaces/${ns}/persistentvolumeclaims`)
+  const empty = await requestJson<{ items: unknown }>(kc, `/api/v1/namespaces/${ns}/persistentvolumeclaims`, { accept: METADATA_ONLY })
   t.equal(empty.items, null, 'the API server\'s encoding of no objects')
   const cache = startMetadataCache(kc, `/api/v1/namespaces/${ns}/persistentvolumeclaims`, pino({ level: 'silent' }))
   t.teardown(() => cache.stop())

@@ -7,7 +7,8 @@ import type { KubernetesObject, V1LabelSelector, V1LabelSelectorRequirement } fr
 import fc from 'fast-check'
 import t from 'tap'
 import { REQUEST_RULES, formatDenial, validate, type AdmissionRequestInfo, type NamespaceInfo, type Violation } from '../../../src/pipeline/index.js'
-import { parsePolicy, type Policy } from '../../../src/policy/index.js'
+import type { Policy } from '../../../src/policy/index.js'
+import { parsePolicy } from '../../../src/policy/parse.js'
 import { ACME, MALL, NO_LOOKUP } from '../../fixtures/support.js'
 
 const TENANT = 'store.platform.io/tenant'
