@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `make bench`: the four tables a platform team sizes by, each as ratios from one run, written to
+# `make bench`: the five tables a platform team sizes by, each as ratios from one run, written to
 # bench/RESULTS.md. (a) pod creates through the local kube-apiserver with and without the webhooks;
 # (b) the webhook alone against a bare fastify server; (c) `check` against the Go Pod Security
-# evaluator; (d) memory and time to ready with a large cluster. All traffic on 127.0.0.1.
+# evaluator; (d) memory and time to ready with a large cluster; (e) normal reviews under hostile load. All traffic on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
@@ -13,6 +13,9 @@ BENCH_OUT="$out/b.md" node bench/run.mjs >&2
 
 echo "== (c) check against the Go Pod Security evaluator" >&2
 node bench/check.mjs > "$out/c.md"
+
+echo "== (e) normal reviews while hostile clients send large, deep and slow bodies" >&2
+BENCH_OUT="$out/e.md" node bench/hostile.mjs >&2
 
 echo "== (a), (d) through the local kube-apiserver" >&2
 started=0
@@ -44,5 +47,9 @@ node bench/cluster-size.mjs > "$out/d.md"
   echo '## (d) Webhook memory and time to ready in a large cluster'
   echo
   cat "$out/d.md"
+  echo
+  echo '## (e) Normal reviews while hostile clients send large, deep and slow bodies (`bench/hostile.mjs`)'
+  echo
+  cat "$out/e.md"
 } > bench/RESULTS.md
 cat bench/RESULTS.md
