@@ -3,13 +3,7 @@
 .PHONY: bench bench-deps
 
 bench-deps: ## install wrk, the load generator of `make bench` (skips when present)
-	@if command -v wrk >/dev/null 2>&1; then \
-	  echo "bench-deps: wrk already installed"; \
-	else \
-	  echo "bench-deps: installing wrk"; \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  $(RUNTIME_APT) update -q && $(RUNTIME_APT) install -y -q --no-install-recommends wrk; \
-	fi
+	$(call apt-install,bench-deps,command -v wrk >/dev/null 2>&1,wrk)
 
 bench: build bench-deps ## pod creates with/without the webhooks, webhook vs bare fastify, check vs Go PSS, memory in a large cluster (bench/RESULTS.md)
 	bash bench/all.sh

@@ -3,12 +3,6 @@
 .PHONY: ha-deps
 
 ha-deps: ## install Debian's haproxy, the load balancer of the HA pair (skips when present)
-	@if command -v haproxy >/dev/null 2>&1; then \
-	  echo "ha-deps: haproxy already installed"; \
-	else \
-	  echo "ha-deps: installing haproxy"; \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  $(RUNTIME_APT) update -q && $(RUNTIME_APT) install -y -q --no-install-recommends haproxy; \
-	fi
+	$(call apt-install,ha-deps,command -v haproxy >/dev/null 2>&1,haproxy)
 
 test-prereqs: ha-deps

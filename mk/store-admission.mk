@@ -3,17 +3,10 @@
 
 WEBHOOK_CHART := charts/store-admission
 WEBHOOK_CHART_CI_VALUES := $(sort $(wildcard $(WEBHOOK_CHART)/ci/*-values.yaml))
-PROMTOOL_APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 
 # promtool checks and unit-tests the PrometheusRule alerts; Debian's prometheus package ships it.
 promtool: ## install promtool (Debian's prometheus package) for the alert tests (skips when present)
-	@if command -v promtool >/dev/null 2>&1; then \
-	  echo "promtool: $$(promtool --version 2>&1 | head -n1)"; \
-	else \
-	  echo "promtool: installing Debian's prometheus package"; \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  $(PROMTOOL_APT) update -q && $(PROMTOOL_APT) install -y -q --no-install-recommends prometheus; \
-	fi
+	$(call apt-install,promtool,command -v promtool >/dev/null 2>&1,prometheus)
 
 lint-webhook-chart: helm ## helm lint --strict (helm 3 and 4) of charts/store-admission with every ci/*-values.yaml
 	@set -e; for h in helm3 helm4; do \

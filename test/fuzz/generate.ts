@@ -1,6 +1,7 @@
 // Hostile inputs for the webhook, from a seeded generator (a failing case is replayed by its seed
 // and index). Each case says what the server must do with it: `kind` decides the oracle in run.ts.
 import { fixtureJson } from '../unit/server/fixtures/harness.js'
+import { rng } from '../fixtures/random.js'
 
 export type Expect =
   /** A body with a `__proto__` (or constructor.prototype) key or nested deeper than 64: refused with 400. */
@@ -21,18 +22,6 @@ export interface FuzzCase {
   /** Send the body in this many pieces, this many ms apart (a slow client). */
   slow?: { pieces: number; gapMs: number }
   expect: Expect
-}
-
-/** mulberry32: small, fast, good enough to spread cases. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
@@ -77,7 +66,7 @@ function container(pod: { [k: string]: Json }): { [k: string]: Json } {
 }
 
 export function generator(seed: number): (i: number) => FuzzCase {
-  const random = prng(seed)
+  const random = rng(seed)
   const int = (n: number): number => Math.floor(random() * n)
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T
   const chance = (p: number): boolean => random() < p

@@ -52,7 +52,8 @@ t.test('TLS below 1.2 is refused', async (t) => {
   t.ok(await servedFingerprint(server.port, server.trust, 'TLSv1.2'))
 })
 
-t.test('--tls-cert/--tls-key: a new certificate is served after the files change, without a restart', async (t) => {
+/** A server started with --tls-cert/--tls-key files holding pair `a`; pair `b` ready to swap in. */
+async function servingFromFiles() {
   const dir = tempDir()
   const certFile = join(dir, 'tls.crt')
   const keyFile = join(dir, 'tls.key')
@@ -61,8 +62,12 @@ t.test('--tls-cert/--tls-key: a new certificate is served after the files change
   writeFileSync(certFile, a.cert)
   writeFileSync(keyFile, a.key)
   const server = await startTestServer({ tlsCert: certFile, tlsKey: keyFile, trust: a.ca })
+  return { certFile, keyFile, a, b, server, fpA: new X509Certificate(a.cert).fingerprint256 }
+}
+
+t.test('--tls-cert/--tls-key: a new certificate is served after the files change, without a restart', async (t) => {
+  const { certFile, keyFile, a, b, server, fpA } = await servingFromFiles()
   t.teardown(() => server.close())
-  const fpA = new X509Certificate(a.cert).fingerprint256
   const fpB = new X509Certificate(b.cert).fingerprint256
   t.equal(await servedFingerprint(server.port, a.ca), fpA)
   t.equal((await httpsCall(server.port, a.ca, 'GET', '/readyz')).status, 200)
@@ -87,16 +92,8 @@ t.test('--tls-cert/--tls-key: a new certificate is served after the files change
 })
 
 t.test('a reloaded pair that is expired or does not match its key is refused and logged; the one in use stays', async (t) => {
-  const dir = tempDir()
-  const certFile = join(dir, 'tls.crt')
-  const keyFile = join(dir, 'tls.key')
-  const a = await generateTls('store-admission')
-  const b = await generateTls('store-admission')
-  writeFileSync(certFile, a.cert)
-  writeFileSync(keyFile, a.key)
-  const server = await startTestServer({ tlsCert: certFile, tlsKey: keyFile, trust: a.ca })
+  const { certFile, keyFile, a, b, server, fpA } = await servingFromFiles()
   t.teardown(() => server.close())
-  const fpA = new X509Certificate(a.cert).fingerprint256
   writeFileSync(keyFile, b.key) // b's key with a's certificate
   await waitFor('the mismatch logged', () => server.logs.some((l) => l.msg === 'serving certificate refused; keeping the one in use' && /does not match its private key/.test(String(l.error))))
   t.equal(await servedFingerprint(server.port, a.ca), fpA, 'mismatched pair not served')
