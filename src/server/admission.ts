@@ -81,8 +81,7 @@ export const reviewRouteSchema: FastifySchema = {
             uid: { type: 'string' },
             allowed: { type: 'boolean' },
             patchType: { type: 'string' },
-            // Base64 never needs JSON escaping: written as it is, not scanned a character at a time.
-            patch: { type: 'string', format: 'unsafe' },
+            patch: { type: 'string' },
             warnings: { type: 'array', items: { type: 'string' } },
             status: { type: 'object', properties: { code: { type: 'integer' }, message: { type: 'string' } } },
           },
