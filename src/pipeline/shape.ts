@@ -25,15 +25,17 @@ const SECURITY_FIELDS: Fields = {
 }
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const
 
-function fieldsProblem(object: Json, at: string, fields: Fields): string | undefined {
+/** The problem relative to `object` (`field: ...`); the caller puts its own path before it, so
+ *  that no path is built for a well-shaped object. */
+function fieldsProblem(object: Json, fields: Fields): string | undefined {
   for (const field in fields) {
     const value = object[field]
     if (absent(value)) continue
     if (fields[field] === 'object') {
-      if (!isRecord(value)) return `${at}.${field}: must be a mapping`
+      if (!isRecord(value)) return `${field}: must be a mapping`
     } else {
-      if (!Array.isArray(value)) return `${at}.${field}: must be a list`
-      for (let i = 0; i < value.length; i++) if (!isRecord(value[i])) return `${at}.${field}[${i}]: must be a mapping`
+      if (!Array.isArray(value)) return `${field}: must be a list`
+      for (let i = 0; i < value.length; i++) if (!isRecord(value[i])) return `${field}[${i}]: must be a mapping`
     }
   }
   return undefined
@@ -48,16 +50,17 @@ function stringMap(value: unknown, at: string): string | undefined {
 
 const isStringList = (list: unknown): boolean => Array.isArray(list) && list.every((c) => typeof c === 'string')
 
-function securityProblem(container: Json, at: string): string | undefined {
-  const sc = container.securityContext
-  if (!isRecord(sc)) return undefined
+const CAPABILITY_LISTS = ['add', 'drop'] as const
+
+/** The problem of a securityContext, relative to it (`capabilities.add: ...`). */
+function securityProblem(sc: Json): string | undefined {
   const caps = sc.capabilities
   if (isRecord(caps)) {
-    for (const field of ['add', 'drop']) {
-      if (!absent(caps[field]) && !isStringList(caps[field])) return `${at}.securityContext.capabilities.${field}: must be a list of strings`
+    for (const field of CAPABILITY_LISTS) {
+      if (!absent(caps[field]) && !isStringList(caps[field])) return `capabilities.${field}: must be a list of strings`
     }
   }
-  return fieldsProblem(sc, `${at}.securityContext`, SECURITY_FIELDS)
+  return fieldsProblem(sc, SECURITY_FIELDS)
 }
 
 function containersProblem(spec: Json, list: typeof CONTAINER_LISTS[number]): string | undefined {
@@ -67,13 +70,14 @@ function containersProblem(spec: Json, list: typeof CONTAINER_LISTS[number]): st
   if (!Array.isArray(containers)) return `spec.${list}: must be a list`
   for (let i = 0; i < containers.length; i++) {
     const c: unknown = containers[i]
-    const at = `spec.${list}[${i}]`
-    if (!isRecord(c) || typeof c.name !== 'string') return `${at}: must be a mapping with a name`
-    const problem = fieldsProblem(c, at, CONTAINER_FIELDS) ?? securityProblem(c, at)
-    if (problem) return problem
+    if (!isRecord(c) || typeof c.name !== 'string') return `spec.${list}[${i}]: must be a mapping with a name`
+    const problem = fieldsProblem(c, CONTAINER_FIELDS) ?? (isRecord(c.securityContext) ? prefixed('securityContext', securityProblem(c.securityContext)) : undefined)
+    if (problem) return `spec.${list}[${i}].${problem}`
   }
   return undefined
 }
+
+const prefixed = (at: string, problem: string | undefined): string | undefined => problem === undefined ? undefined : `${at}.${problem}`
 
 function volumesProblem(spec: Json): string | undefined {
   const volumes = spec.volumes
@@ -87,12 +91,11 @@ export function podShapeProblem(pod: unknown): string | undefined {
   if (!isRecord(pod)) return 'must be a mapping'
   const metadata = pod.metadata
   if (!absent(metadata) && !isRecord(metadata)) return 'metadata: must be a mapping'
-  const meta = isRecord(metadata) ? metadata : {}
   const spec = pod.spec
   if (!isRecord(spec)) return 'spec: must be a mapping'
-  const problem = stringMap(meta.labels, 'metadata.labels') ?? stringMap(meta.annotations, 'metadata.annotations') ??
-    fieldsProblem(spec, 'spec', POD_FIELDS) ?? volumesProblem(spec) ??
-    (isRecord(spec.securityContext) ? fieldsProblem(spec.securityContext, 'spec.securityContext', SECURITY_FIELDS) : undefined)
+  const problem = (isRecord(metadata) ? stringMap(metadata.labels, 'metadata.labels') ?? stringMap(metadata.annotations, 'metadata.annotations') : undefined) ??
+    prefixed('spec', fieldsProblem(spec, POD_FIELDS)) ?? volumesProblem(spec) ??
+    (isRecord(spec.securityContext) ? prefixed('spec.securityContext', fieldsProblem(spec.securityContext, SECURITY_FIELDS)) : undefined)
   if (problem) return problem
   for (const list of CONTAINER_LISTS) {
     const containers = containersProblem(spec, list)

@@ -33,12 +33,16 @@ export const apparmor: Rule = {
   appliesOnUpdate: false,
   summary: 'AppArmor profiles must be RuntimeDefault or Localhost (annotations: runtime/default or localhost/*)',
   check(view) {
-    const fields = settingsOf(view, (sc) => sc.appArmorProfile)
+    const findings = settingsOf(view, (sc) => sc.appArmorProfile)
       .filter(({ value }) => !ALLOWED_TYPES.has(value.type))
       .map(({ at, value }): Finding => ({ path: `${at}.appArmorProfile.type`, reason: `must be RuntimeDefault or Localhost (is ${value.type || 'empty'})` }))
-    const annotations = Object.entries(annotationsOf(view.pod))
-      .filter(([key, value]) => key.startsWith(APPARMOR_ANNOTATION_PREFIX) && !allowedAnnotation(value))
-      .map(([key, value]): Finding => ({ path: `metadata.annotations[${key}]`, reason: `must be runtime/default or localhost/<profile> (is ${value})` }))
-    return [...fields, ...annotations]
+    const annotations = annotationsOf(view.pod)
+    for (const key in annotations) {
+      const value = annotations[key] ?? ''
+      if (key.startsWith(APPARMOR_ANNOTATION_PREFIX) && !allowedAnnotation(value)) {
+        findings.push({ path: `metadata.annotations[${key}]`, reason: `must be runtime/default or localhost/<profile> (is ${value})` })
+      }
+    }
+    return findings
   },
 }

@@ -8,11 +8,10 @@ export const resources: Rule = {
   check: ({ containers }) => containers.flatMap(({ container, list, path }) => {
     if (list === 'ephemeralContainers') return []
     const r = container.resources
-    const missing = [
-      r?.requests?.cpu === undefined ? 'requests.cpu' : undefined,
-      r?.requests?.memory === undefined ? 'requests.memory' : undefined,
-      r?.limits?.memory === undefined ? 'limits.memory' : undefined,
-    ].filter((m) => m !== undefined)
+    const missing: string[] = []
+    if (r?.requests?.cpu === undefined) missing.push('requests.cpu')
+    if (r?.requests?.memory === undefined) missing.push('requests.memory')
+    if (r?.limits?.memory === undefined) missing.push('limits.memory')
     return missing.length ? [{ path: `${path}.resources`, reason: `missing ${missing.join(', ')}` }] : []
   }),
 }

@@ -12,16 +12,16 @@ export interface Setting<T> {
   value: T
 }
 
-/** Every explicit value `pick` reads, at pod level first, then in each container. */
+/** Every explicit value `pick` reads, at pod level first, then in each container. A path is built
+ *  only for a value found: this runs for every pod, and most set none. */
 export function settingsOf<T>(view: PodView, pick: (sc: SharedSecurityFields) => T | undefined | null): Array<Setting<T>> {
-  const contexts: Array<[string, SharedSecurityFields | undefined]> = [
-    ['spec.securityContext', view.spec.securityContext],
-    ...view.containers.map(({ container, path }): [string, SharedSecurityFields | undefined] => [`${path}.securityContext`, container.securityContext]),
-  ]
   const settings: Array<Setting<T>> = []
-  for (const [at, sc] of contexts) {
-    const value = sc ? pick(sc) : undefined
-    if (value !== undefined && value !== null) settings.push({ at, value })
+  const pod = view.spec.securityContext
+  const podValue = pod ? pick(pod) : undefined
+  if (podValue !== undefined && podValue !== null) settings.push({ at: 'spec.securityContext', value: podValue })
+  for (const { container, path } of view.containers) {
+    const value = container.securityContext ? pick(container.securityContext) : undefined
+    if (value !== undefined && value !== null) settings.push({ at: `${path}.securityContext`, value })
   }
   return settings
 }
