@@ -9,7 +9,6 @@ import { parseDocuments, type RawDocument } from './documents.js'
 import type { Location } from './formats/index.js'
 import { UsageError, type CliIO } from './io.js'
 import { isJudged } from './judge.js'
-import { tierForRun } from './tiering.js'
 
 export interface InputOptions {
   file?: string[] | undefined
@@ -117,35 +116,24 @@ export async function readPolicy(path: string | undefined): Promise<Policy> {
   }
 }
 
-/** The documents of every -f (files, directories, `-` for stdin), in order, with the file each is in. */
-async function readDocuments(options: InputOptions, io: CliIO): Promise<Array<{ doc: RawDocument; file: string | undefined }>> {
+/** Every object of every -f (files, directories, `-` for stdin), in order. */
+async function readObjects(options: InputOptions, io: CliIO): Promise<InputObject[]> {
   const paths = options.file ?? []
   if (paths.length === 0) throw new UsageError('-f FILE|DIR|- is required (-f - reads stdin)')
-  const docs: Array<{ doc: RawDocument; file: string | undefined }> = []
+  const objects: InputObject[] = []
   for (const path of paths) {
     const sources = path === '-' ? [undefined] : await filesOf(path)
     for (const file of sources) {
       const text = file === undefined ? await io.readStdin() : await readText(file)
       for (const doc of parseDocuments(text, file ?? '<stdin>')) {
-        // an empty document (e.g. a disabled template) holds nothing
-        if (doc.value !== null && doc.value !== undefined) docs.push({ doc, file })
+        if (doc.value === null || doc.value === undefined) continue // an empty document (e.g. a disabled template)
+        const location = locate(doc, file, options['source-root'])
+        for (const { value, where } of objectsOf(doc, `${file ?? '<stdin>'}: document ${doc.index}`)) {
+          objects.push({ object: toObject(value, where), location })
+        }
       }
     }
   }
-  return docs
-}
-
-/** Every object of every -f, in order. */
-async function readObjects(options: InputOptions, io: CliIO): Promise<InputObject[]> {
-  const docs = await readDocuments(options, io)
-  const perDocument = docs.map(({ doc, file }) => objectsOf(doc, `${file ?? '<stdin>'}: document ${doc.index}`))
-  // Parsed: the run's length is known before any object is checked or judged.
-  tierForRun(perDocument.reduce((n, objects) => n + objects.length, 0))
-  const objects: InputObject[] = []
-  docs.forEach(({ doc, file }, i) => {
-    const location = locate(doc, file, options['source-root'])
-    for (const { value, where } of perDocument[i] ?? []) objects.push({ object: toObject(value, where), location })
-  })
   return objects
 }
 
