@@ -96,12 +96,21 @@ function checkExpansion(value: unknown, where: string): void {
 }
 
 /** Whether a value nests objects and arrays deeper than `max` levels: JSON has no aliases, so a
- *  plain walk (no sizes, no sharing) bounds it. */
+ *  plain walk (no sizes, no sharing) bounds it. Scalars, most of the values, are not walked into. */
 function deeperThan(value: unknown, max: number): boolean {
   if (typeof value !== 'object' || value === null) return false
   if (max === 0) return true
-  if (Array.isArray(value)) return value.some((item) => deeperThan(item, max - 1))
-  for (const key in value) if (deeperThan((value as Record<string, unknown>)[key], max - 1)) return true
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i]
+      if (typeof child === 'object' && child !== null && deeperThan(child, max - 1)) return true
+    }
+    return false
+  }
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key]
+    if (typeof child === 'object' && child !== null && deeperThan(child, max - 1)) return true
+  }
   return false
 }
 
