@@ -64,14 +64,16 @@ function metadataProblem(metadata: unknown): string | undefined {
   return undefined
 }
 
-/** The objects of one document: itself, or the items of a `List` / `*List`. */
-function objectsOf(doc: RawDocument, where: string): Array<{ value: Record<string, unknown>; where: string }> {
-  const { value } = doc
+/** The objects of one document's value: itself, or the items of a `List` / `*List`, into `into`. */
+function objectsOf(value: unknown, where: string, into: Array<{ value: Record<string, unknown>; where: string }>): void {
   if (!isRecord(value)) throw new UsageError(`${where}: must be a Kubernetes object (a mapping)`)
   if (typeof value.kind !== 'string') throw new UsageError(`${where}: kind: must be a string`)
-  if (!value.kind.endsWith('List') || value.items === undefined) return [{ value, where }]
+  if (!value.kind.endsWith('List') || value.items === undefined) {
+    into.push({ value, where })
+    return
+  }
   if (!Array.isArray(value.items)) throw new UsageError(`${where} (${value.kind}): items: must be a list`)
-  return value.items.flatMap((item, i) => objectsOf({ ...doc, value: item }, `${where}: items[${i}]`))
+  for (let i = 0; i < value.items.length; i++) objectsOf(value.items[i], `${where}: items[${i}]`, into)
 }
 
 function toObject(value: Record<string, unknown>, where: string): KubernetesObject {
@@ -128,9 +130,9 @@ async function readObjects(options: InputOptions, io: CliIO): Promise<InputObjec
       for (const doc of parseDocuments(text, file ?? '<stdin>')) {
         if (doc.value === null || doc.value === undefined) continue // an empty document (e.g. a disabled template)
         const location = locate(doc, file, options['source-root'])
-        for (const { value, where } of objectsOf(doc, `${file ?? '<stdin>'}: document ${doc.index}`)) {
-          objects.push({ object: toObject(value, where), location })
-        }
+        const found: Array<{ value: Record<string, unknown>; where: string }> = []
+        objectsOf(doc.value, `${file ?? '<stdin>'}: document ${doc.index}`, found)
+        for (const { value, where } of found) objects.push({ object: toObject(value, where), location })
       }
     }
   }
