@@ -339,7 +339,9 @@ for (const v of [3, 4] as const) {
   t.test(`acme's deployer installs its store with Helm ${v}`, async (t) => {
     const release = `acme${v}`
     const as = ['--kube-as-user', DEPLOYER, '--kube-as-group', 'system:serviceaccounts', '--kube-as-group', `system:serviceaccounts:${mall}`]
-    const install = helm(v, ['install', release, join(ROOT, 'charts', 'bagisto'), '-n', mall, '--set', 'tenant=acme', '--set', 'sharedNamespace=true', '--wait', '--timeout', '5m', ...as])
+    const install = helm(v, ['install', release, join(ROOT, 'charts', 'bagisto'), '-n', mall, '--set', 'tenant=acme', '--set', 'sharedNamespace=true',
+      '--set', 'ingress.enabled=true', '--set', `ingress.hosts[0].host=${release}.acme.example`, '--set', 'ingress.hosts[0].paths[0].path=/',
+      '--set', 'ingress.hosts[0].paths[0].pathType=Prefix', '--wait', '--timeout', '5m', ...as])
     t.equal(install.code, 0, `helm install --wait as ${DEPLOYER}:\n${install.out}`)
     if (install.code !== 0) t.comment(kubectl(['-n', mall, 'get', 'all,pvc,events']).out)
     const pods = getJson(['-n', mall, 'get', 'pods', '-l', `app.kubernetes.io/instance=${release}`]).items.filter((p: any) => p.status.phase === 'Running')
@@ -355,6 +357,10 @@ for (const v of [3, 4] as const) {
       const selector = o.kind === 'Service' ? o.spec.selector : (o.spec.podSelector ?? o.spec.selector).matchLabels
       t.ok(o.metadata.labels[TENANT_LABEL] === 'acme' && selector[TENANT_LABEL] === 'acme', `${o.kind}/${o.metadata.name}: carries and selects acme`)
     }
+    // The chart's Ingress passed cross-tenant-reference: it carries acme and routes to acme's Service only.
+    const ingress = getJson(['-n', mall, 'get', 'ingress', `${release}-bagisto`])
+    t.equal(ingress.metadata.labels[TENANT_LABEL], 'acme', 'the chart\'s Ingress carries acme')
+    t.same(ingress.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.backend.service.name)), [`${release}-bagisto`], 'and routes to the release\'s Service')
     const peers = getJson(['-n', mall, 'get', 'networkpolicy', `${release}-bagisto-redis`]).spec.ingress.flatMap((r: any) => r.from ?? [])
     t.ok(peers.length > 0 && peers.every((f: any) => f.podSelector?.matchLabels?.[TENANT_LABEL] === 'acme'), 'its NetworkPolicy peers are acme\'s pods only')
     const hijack = create(globexDev, pod(`hijack${v}`, 'acme', redis))
