@@ -58,9 +58,17 @@ kubectlOk(['apply', '-f', '-'], [
 // where it comes from), so that the API server validates and defaults HTTPRoutes before the webhook.
 const HTTPROUTE_CRD = 'customresourcedefinition/httproutes.gateway.networking.k8s.io'
 kubectlOk(['apply', '--server-side', '-f', join(ROOT, 'test', 'e2e', 'fixtures', 'gateway-api-httproute-crd.yaml')])
-kubectlOk(['wait', '--for=condition=Established', HTTPROUTE_CRD, '--timeout=60s'])
+await waitFor('the HTTPRoute CRD established', () =>
+  (getJson(['get', HTTPROUTE_CRD]).status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True'), 60_000)
+// The Gateway API ships no aggregated roles: let `edit` write HTTPRoutes, as a platform would.
+kubectlOk(['apply', '-f', '-'], {
+  apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole',
+  metadata: { name: 'e2e-tenancy-httproutes', labels: { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' } },
+  rules: [{ apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }],
+})
 t.teardown(() => {
   kubectl(['delete', HTTPROUTE_CRD, '--wait=false', '--ignore-not-found'])
+  kubectl(['delete', 'clusterrole', 'e2e-tenancy-httproutes', '--ignore-not-found'])
   kubectl(['delete', 'clusterrole,clusterrolebinding', 'e2e-tenancy-namespaces', '--ignore-not-found'])
   kubectl(['delete', 'namespace', 'e2e-tenancy-globex', '--wait=false', '--ignore-not-found'])
 })
@@ -99,6 +107,7 @@ const TENANT_FIELD = `metadata.labels[${TENANT_LABEL}]`
 const referenceDenial = (kind: string, name: string, path: string, reason: string) =>
   new RegExp(`denied the request:[\\s\\S]*cross-tenant-reference: ${kind}/${name}: ${path.replace(/[[\]/.]/g, '\\$&')}: ${reason}`)
 
+await waitFor('edit aggregating httproutes', () => kubectl(['auth', 'can-i', 'create', 'httproutes.gateway.networking.k8s.io', '-n', mall, ...globexDev]).stdout.trim() === 'yes', 60_000)
 // The policy above is live once acme's user may create what a stranger may not.
 await waitFor('the tenancy policy live', () => kubectl([...acmeDev, 'create', '--dry-run=server', '-f', '-'], secret('probe', 'acme')).code === 0, 60_000)
 
