@@ -62,10 +62,11 @@ export type RouteKind = 'Ingress' | 'HTTPRoute'
 export const isRouteKind = (kind: string): kind is RouteKind => kind === 'Ingress' || kind === 'HTTPRoute'
 
 /** A field naming something no tenant label can vouch for (an object of any kind, or of another
- *  namespace): why, and what to name instead. */
+ *  namespace): why, and how to name a Service of the tenant instead. */
 export interface Refusal {
   path: string
   reason: string
+  /** Follows `route to a Service of tenant "T"` in the denial, e.g. `(group "", kind Service)`. */
   instead: string
 }
 
