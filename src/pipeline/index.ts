@@ -142,7 +142,7 @@ const result = (violations: Violation[], warnings: Violation[]): ValidationResul
 
 /**
  * Judges who asks for what (tenant-identity, tenant-selector, namespace-tenant) and what an Ingress
- * names (cross-tenant-reference); nothing offline, where no one asks.
+ * or HTTPRoute names (cross-tenant-reference); nothing offline, where no one asks.
  * Paths start at the object for every kind but Pod, as a template's do.
  */
 function judgeRequest(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup, now: Date | undefined): ValidationResult {

@@ -45,7 +45,7 @@ export interface NamespaceInfo {
 }
 
 /** What a shared-namespace object names and must share its tenant with: a pod's PVCs, Secrets and
- *  ConfigMaps; an Ingress's Services and TLS Secrets. */
+ *  ConfigMaps; an Ingress's Services and TLS Secrets; an HTTPRoute's Services. */
 export type ReferencedKind = 'PersistentVolumeClaim' | 'Secret' | 'ConfigMap' | 'Service'
 /** Kinds that own what a controller creates: pod controllers, and Pods (their ephemeral volume claims). */
 export type OwnerKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob' | 'Pod'

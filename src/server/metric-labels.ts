@@ -3,7 +3,7 @@
 const KINDS = new Set([
   'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Namespace', 'PersistentVolumeClaim', 'Secret', 'ConfigMap', 'ReplicationController',
   // the other kinds shared.store.platform.io sends
-  'Service', 'NetworkPolicy', 'PodDisruptionBudget', 'Ingress',
+  'Service', 'NetworkPolicy', 'PodDisruptionBudget', 'Ingress', 'HTTPRoute',
 ])
 const OPERATIONS = new Set(['CREATE', 'UPDATE', 'DELETE', 'CONNECT'])
 

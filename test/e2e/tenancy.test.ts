@@ -1,8 +1,8 @@
 // Tenant identity through the real API server, with `kubectl --as/--as-group`: in a shared
 // namespace holding acme's and globex's stores, globex cannot create or relabel anything as acme,
 // cannot become an endpoint or a NetworkPolicy peer of acme's, cannot aim a NetworkPolicy, Service
-// or PodDisruptionBudget at acme's pods (tenant-selector), cannot route an Ingress to acme's Service
-// or serve acme's TLS Secret (cross-tenant-reference), cannot label a namespace; acme's
+// or PodDisruptionBudget at acme's pods (tenant-selector), cannot route an Ingress or an HTTPRoute
+// to acme's Service or serve acme's TLS Secret (cross-tenant-reference), cannot label a namespace; acme's
 // deployer (a service account) installs its store with Helm 3 and 4; controllers still create their
 // pods; the webhook's own token reads nothing of a dedicated store namespace.
 import t from 'tap'
@@ -54,7 +54,21 @@ kubectlOk(['apply', '-f', '-'], [
     subjects: [{ kind: 'User', name: 'globex-dev', apiGroup: 'rbac.authorization.k8s.io' }],
   },
 ])
+// The local control plane has no Gateway API: install upstream's HTTPRoute CRD (the fixture says
+// where it comes from), so that the API server validates and defaults HTTPRoutes before the webhook.
+const HTTPROUTE_CRD = 'customresourcedefinition/httproutes.gateway.networking.k8s.io'
+kubectlOk(['apply', '--server-side', '-f', join(ROOT, 'test', 'e2e', 'fixtures', 'gateway-api-httproute-crd.yaml')])
+await waitFor('the HTTPRoute CRD established', () =>
+  (getJson(['get', HTTPROUTE_CRD]).status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True'), 60_000)
+// The Gateway API ships no aggregated roles: let `edit` write HTTPRoutes, as a platform would.
+kubectlOk(['apply', '-f', '-'], {
+  apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole',
+  metadata: { name: 'e2e-tenancy-httproutes', labels: { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' } },
+  rules: [{ apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }],
+})
 t.teardown(() => {
+  kubectl(['delete', HTTPROUTE_CRD, '--wait=false', '--ignore-not-found'])
+  kubectl(['delete', 'clusterrole', 'e2e-tenancy-httproutes', '--ignore-not-found'])
   kubectl(['delete', 'clusterrole,clusterrolebinding', 'e2e-tenancy-namespaces', '--ignore-not-found'])
   kubectl(['delete', 'namespace', 'e2e-tenancy-globex', '--wait=false', '--ignore-not-found'])
 })
@@ -80,12 +94,20 @@ const cronJob = (name: string, tenant: string) => ({
   },
 })
 
+const svc = (name: string, tenant: string) => ({
+  apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: mall, labels: labelled(tenant) },
+  spec: { selector: { [TENANT_LABEL]: tenant, app: name }, ports: [{ port: 80 }] },
+})
 const create = (who: string[], obj: object) => kubectl([...who, 'create', '-f', '-'], obj)
 /** The denial names the rule, the field and who asked. */
 const denial = (rule: string, path: string, who: string) =>
   new RegExp(`denied the request:[\\s\\S]*${rule}: ${path.replace(/[[\]/.]/g, '\\$&')}: user "${who}"`)
 const TENANT_FIELD = `metadata.labels[${TENANT_LABEL}]`
+/** A cross-tenant-reference denial of a route: its kind and name, the field and the reason. */
+const referenceDenial = (kind: string, name: string, path: string, reason: string) =>
+  new RegExp(`denied the request:[\\s\\S]*cross-tenant-reference: ${kind}/${name}: ${path.replace(/[[\]/.]/g, '\\$&')}: ${reason}`)
 
+await waitFor('edit aggregating httproutes', () => kubectl(['auth', 'can-i', 'create', 'httproutes.gateway.networking.k8s.io', '-n', mall, ...globexDev]).stdout.trim() === 'yes', 60_000)
 // The policy above is live once acme's user may create what a stranger may not.
 await waitFor('the tenancy policy live', () => kubectl([...acmeDev, 'create', '--dry-run=server', '-f', '-'], secret('probe', 'acme')).code === 0, 60_000)
 
@@ -220,10 +242,6 @@ t.test('globex cannot aim a NetworkPolicy, Service or PodDisruptionBudget at acm
 })
 
 t.test('globex cannot route an Ingress to acme\'s Service nor serve acme\'s TLS Secret', async (t) => {
-  const svc = (name: string, tenant: string) => ({
-    apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: mall, labels: labelled(tenant) },
-    spec: { selector: { [TENANT_LABEL]: tenant, app: name }, ports: [{ port: 80 }] },
-  })
   const tls = (name: string, tenant: string) => ({ ...secret(name, tenant), type: 'kubernetes.io/tls', stringData: { 'tls.crt': 'c', 'tls.key': 'k' } })
   kubectlOk([...acmeDev, 'create', '-f', '-'], [svc('acme-shop', 'acme'), tls('acme-shop-tls', 'acme')])
   kubectlOk([...globexDev, 'create', '-f', '-'], [svc('globex-shop', 'globex'), tls('globex-shop-tls', 'globex')])
@@ -236,8 +254,7 @@ t.test('globex cannot route an Ingress to acme\'s Service nor serve acme\'s TLS 
       rules: [{ host: 'shop.globex.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: backend(spec.service ?? 'globex-shop') }] } }],
     },
   })
-  const refused = (name: string, path: string, reason: string) =>
-    new RegExp(`denied the request:[\\s\\S]*cross-tenant-reference: Ingress/${name}: ${path.replace(/[[\]/.]/g, '\\$&')}: ${reason}`)
+  const refused = (name: string, path: string, reason: string) => referenceDenial('Ingress', name, path, reason)
   const PATH_BACKEND = 'spec.rules[0].http.paths[0].backend.service.name'
   const attempts: [object, RegExp, string][] = [
     [ingress('route-acme', 'globex', { service: 'acme-shop' }), refused('route-acme', PATH_BACKEND, 'Service acme-shop belongs to tenant "acme", not "globex"'), 'a path to acme\'s shop under globex\'s host'],
@@ -271,6 +288,51 @@ t.test('globex cannot route an Ingress to acme\'s Service nor serve acme\'s TLS 
   // A dedicated store namespace is acme's alone: its Ingresses are not judged on references.
   const own = kubectl([...acmeDev, 'create', '--dry-run=server', '-f', '-'], { ...ingress('anywhere', undefined, { service: 'not-here' }), metadata: { name: 'anywhere', namespace: dedicated } })
   t.equal(own.code, 0, `a dedicated namespace: unchanged: ${own.out}`)
+})
+
+t.test('globex cannot route an HTTPRoute (or mirror its traffic) to acme\'s Service', async (t) => {
+  kubectlOk([...acmeDev, 'create', '-f', '-'], svc('acme-api', 'acme'))
+  kubectlOk([...globexDev, 'create', '-f', '-'], svc('globex-api', 'globex'))
+  const ref = (name: string, more: object = {}) => ({ name, port: 80, ...more })
+  const mirrorTo = (backendRef: object) => ({ type: 'RequestMirror', requestMirror: { backendRef } })
+  const route = (name: string, tenant: string | undefined, backendRefs: object[], filters: object[] = [], ns = mall) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name, namespace: ns, labels: labelled(tenant) },
+    spec: {
+      parentRefs: [{ name: 'shared-gateway', namespace: 'gateways' }], hostnames: ['api.globex.example'],
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], ...(filters.length ? { filters } : {}), backendRefs }],
+    },
+  })
+  const refused = (name: string, path: string, reason: string) => referenceDenial('HTTPRoute', name, path, reason)
+  const attempts: [object, RegExp, string][] = [
+    [route('to-acme', 'globex', [ref('globex-api'), ref('acme-api')]), refused('to-acme', 'spec.rules[0].backendRefs[1].name', 'Service acme-api belongs to tenant "acme", not "globex"'), 'a backendRef to acme\'s Service'],
+    [route('mirror-acme', 'globex', [ref('globex-api')], [mirrorTo(ref('acme-api'))]), refused('mirror-acme', 'spec.rules[0].filters[0].requestMirror.backendRef.name', 'Service acme-api belongs'), 'mirroring to acme\'s Service'],
+    [route('to-nothing', 'globex', [ref('no-such-service')]), refused('to-nothing', 'spec.rules[0].backendRefs[0].name', 'Service no-such-service does not exist in namespace e2e-tenancy-mall'), 'a Service that does not exist (read live)'],
+    [route('to-bucket', 'globex', [ref('acme-assets', { group: 'k8s.example.com', kind: 'StorageBucket' })]), refused('to-bucket', 'spec.rules[0].backendRefs[0]', 'a backendRef to StorageBucket.k8s.example.com acme-assets can name any object'), 'another kind'],
+    [route('to-dedicated', 'globex', [ref('web', { namespace: dedicated })]), refused('to-dedicated', 'spec.rules[0].backendRefs[0].namespace', `a backendRef to namespace ${dedicated} leaves this shared namespace, which only a ReferenceGrant the platform controls may open`), 'another namespace'],
+    [route('no-tenant', undefined, [ref('globex-api')]), refused('no-tenant', TENANT_FIELD, 'an HTTPRoute in a shared namespace must carry its tenant\'s label, and route only to that tenant\'s Services'), 'one carrying no tenant'],
+  ]
+  for (const [obj, why, name] of attempts) {
+    const r = create(globexDev, obj)
+    t.not(r.code, 0, `${name}: denied`)
+    t.match(r.stderr, why, `${name}: the rule, the field and the reason named`)
+  }
+  t.match(create(globexDev, route('as-acme', 'acme', [ref('acme-api')])).stderr, denial('tenant-identity', `HTTPRoute/as-acme: ${TENANT_FIELD}`, 'globex-dev'), 'carrying acme\'s tenant: tenant-identity')
+  t.same(getJson(['-n', mall, 'get', 'httproutes']).items, [], 'nothing was stored')
+
+  // group and kind left out: the API server defaults them to "" and Service before the webhook judges.
+  kubectlOk([...globexDev, 'create', '-f', '-'], route('globex-api', 'globex', [ref('globex-api')], [mirrorTo(ref('globex-api'))]))
+  const stored = getJson(['-n', mall, 'get', 'httproute', 'globex-api']).spec.rules[0].backendRefs[0]
+  t.match(stored, { group: '', kind: 'Service', name: 'globex-api' }, 'globex\'s own Service, as defaulted: admitted')
+  const repoint = kubectl([...globexDev, '-n', mall, 'patch', 'httproute', 'globex-api', '--type=json', '-p',
+    JSON.stringify([{ op: 'add', path: '/spec/rules/0/backendRefs/-', value: ref('acme-api') }])])
+  t.match(repoint.stderr, refused('globex-api', 'spec.rules[0].backendRefs[1].name', 'Service acme-api belongs'), 'an UPDATE adding acme\'s Service')
+  t.equal(getJson(['-n', mall, 'get', 'httproute', 'globex-api']).spec.rules[0].backendRefs.length, 1, 'unchanged')
+  const acmeOwn = kubectl([...acmeDev, 'create', '--dry-run=server', '-f', '-'], route('acme-api', 'acme', [ref('acme-api')]))
+  t.equal(acmeOwn.code, 0, `acme's own: ${acmeOwn.out}`)
+  const mixed = kubectl(['create', '--dry-run=server', '-f', '-'], route('admin-mixed', 'acme', [ref('acme-api')], [mirrorTo(ref('globex-api'))]))
+  t.match(mixed.stderr, refused('admin-mixed', 'spec.rules[0].filters[0].requestMirror.backendRef.name', 'Service globex-api belongs to tenant "globex", not "acme"'), 'an admin mirroring acme\'s traffic to globex: denied too')
+  const elsewhere = kubectl([...acmeDev, 'create', '--dry-run=server', '-f', '-'], route('anywhere', undefined, [ref('not-here', { namespace: 'other' })], [], dedicated))
+  t.equal(elsewhere.code, 0, `a dedicated namespace: unchanged: ${elsewhere.out}`)
 })
 
 t.test('nobody but a platform admin labels a namespace', async (t) => {
@@ -341,7 +403,8 @@ for (const v of [3, 4] as const) {
     const as = ['--kube-as-user', DEPLOYER, '--kube-as-group', 'system:serviceaccounts', '--kube-as-group', `system:serviceaccounts:${mall}`]
     const install = helm(v, ['install', release, join(ROOT, 'charts', 'bagisto'), '-n', mall, '--set', 'tenant=acme', '--set', 'sharedNamespace=true',
       '--set', 'ingress.enabled=true', '--set', `ingress.hosts[0].host=${release}.acme.example`, '--set', 'ingress.hosts[0].paths[0].path=/',
-      '--set', 'ingress.hosts[0].paths[0].pathType=Prefix', '--wait', '--timeout', '5m', ...as])
+      '--set', 'ingress.hosts[0].paths[0].pathType=Prefix', '--set', 'httpRoute.enabled=true', '--set', 'httpRoute.parentRefs[0].name=shared-gateway',
+      '--set', 'httpRoute.parentRefs[0].namespace=gateways', '--set', `httpRoute.hostnames[0]=${release}.acme.example`, '--wait', '--timeout', '5m', ...as])
     t.equal(install.code, 0, `helm install --wait as ${DEPLOYER}:\n${install.out}`)
     if (install.code !== 0) t.comment(kubectl(['-n', mall, 'get', 'all,pvc,events']).out)
     const pods = getJson(['-n', mall, 'get', 'pods', '-l', `app.kubernetes.io/instance=${release}`]).items.filter((p: any) => p.status.phase === 'Running')
@@ -361,6 +424,9 @@ for (const v of [3, 4] as const) {
     const ingress = getJson(['-n', mall, 'get', 'ingress', `${release}-bagisto`])
     t.equal(ingress.metadata.labels[TENANT_LABEL], 'acme', 'the chart\'s Ingress carries acme')
     t.same(ingress.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.backend.service.name)), [`${release}-bagisto`], 'and routes to the release\'s Service')
+    const httpRoute = getJson(['-n', mall, 'get', 'httproute', `${release}-bagisto`])
+    t.equal(httpRoute.metadata.labels[TENANT_LABEL], 'acme', 'the chart\'s HTTPRoute carries acme')
+    t.same(httpRoute.spec.rules.flatMap((r: any) => r.backendRefs.map((b: any) => [b.kind, b.name])), [['Service', `${release}-bagisto`]], 'and routes to the release\'s Service')
     const peers = getJson(['-n', mall, 'get', 'networkpolicy', `${release}-bagisto-redis`]).spec.ingress.flatMap((r: any) => r.from ?? [])
     t.ok(peers.length > 0 && peers.every((f: any) => f.podSelector?.matchLabels?.[TENANT_LABEL] === 'acme'), 'its NetworkPolicy peers are acme\'s pods only')
     const hijack = create(globexDev, pod(`hijack${v}`, 'acme', redis))

@@ -1,25 +1,29 @@
 // cross-tenant-reference: in a shared namespace, the objects a shared-namespace object names carry
 // its tenant, so that naming another tenant's object reads or exposes nothing of it.
 //
-// Kinds: Pod (and pod templates, as the pod they become), CREATE; Ingress (networking.k8s.io/v1),
-//   CREATE and UPDATE (its spec can change), online only (judged with the request rules); only in
-//   namespaces labelled store.platform.io/shared=true.
-// Fields: a pod's PVCs, Secrets and ConfigMaps (volumes, env, envFrom, imagePullSecrets: see
-//   references.ts); an Ingress's metadata.labels[store.platform.io/tenant] (required, non-empty),
-//   the Services of spec.defaultBackend and spec.rules[*].http.paths[*].backend (service.name), and
-//   the Secrets of spec.tls[*].secretName.
+// Kinds: Pod (and pod templates, as the pod they become), CREATE; Ingress (networking.k8s.io/v1)
+//   and HTTPRoute (gateway.networking.k8s.io/v1), CREATE and UPDATE (a spec can change), online
+//   only (judged with the request rules); only in namespaces labelled store.platform.io/shared=true.
+// Fields (see references.ts): a pod's PVCs, Secrets and ConfigMaps (volumes, env, envFrom,
+//   imagePullSecrets); a route's metadata.labels[store.platform.io/tenant] (required, non-empty);
+//   an Ingress's Services (spec.defaultBackend, spec.rules[*].http.paths[*].backend: service.name)
+//   and Secrets (spec.tls[*].secretName); an HTTPRoute's Services (spec.rules[*].backendRefs[*],
+//   their filters' and spec.rules[*].filters[*] backendRefs, e.g. requestMirror.backendRef).
+//   Not an HTTPRoute's parentRefs: which Gateway a route attaches to is the platform's business.
 // Allowed: a referenced object that exists and carries the same store.platform.io/tenant as the
-//   pod or Ingress; ConfigMap kube-root-ca.crt. Not a `resource` backend of an Ingress: it can name
-//   any object of the namespace. Platform admins are judged too: the leak is the same whoever
-//   writes it (a policy exception is the way to admit one). A trusted controller may update an
-//   Ingress keeping its tenant and what it names (finalizers, owner references).
+//   pod or route; ConfigMap kube-root-ca.crt. Not what no tenant label vouches for: an Ingress's
+//   `resource` backend, an HTTPRoute backendRef of another group or kind, or to another namespace
+//   (cross-namespace references are the platform's, through ReferenceGrants), or an extensionRef
+//   filter. Platform admins are judged too: the leak is the same whoever writes it (a policy
+//   exception is the way to admit one). A trusted controller may update a route keeping its
+//   tenant and what it names (finalizers, owner references).
 import type { KubernetesObject } from '@kubernetes/client-node'
 import { isDeepStrictEqual } from 'node:util'
 import { TENANT_LABEL } from '../labels.js'
 import { tenantOf } from '../pod.js'
 import type { ResourceLookup } from '../types.js'
 import { isTrustedController } from './identity.js'
-import { ingressReferencesOf, referencesOf, type Reference } from './references.js'
+import { isRouteKind, referencesOf, routeReferencesOf, type Reference, type RouteKind } from './references.js'
 import type { Finding, RequestRule, RequestView, Rule } from './rule.js'
 
 const ID = 'cross-tenant-reference'
@@ -57,36 +61,37 @@ export const crossTenantReference: Rule = {
   },
 }
 
-/** A controller's update that changes neither the tenant nor anything the Ingress names. */
-function isUpkeep({ request }: RequestView): boolean {
+/** A controller's update that changes neither the tenant nor anything the route names. */
+function isUpkeep({ request }: RequestView, kind: RouteKind, namespace: string): boolean {
   const before = request.oldObject
   return request.operation === 'UPDATE' && before !== undefined && tenantOf(request.object) === tenantOf(before) &&
-    isDeepStrictEqual(ingressReferencesOf(request.object), ingressReferencesOf(before))
+    isDeepStrictEqual(routeReferencesOf(kind, request.object, namespace), routeReferencesOf(kind, before, namespace))
 }
 
-function ingressFindings(ingress: KubernetesObject, namespace: string, lookup: ResourceLookup): Finding[] {
-  const tenant = tenantOf(ingress)
+/** What a route of each kind may name, for the denial of one carrying no tenant. */
+const MAY_NAME: Readonly<Record<RouteKind, string>> = {
+  Ingress: "route to and serve only that tenant's Services and Secrets",
+  HTTPRoute: "route only to that tenant's Services",
+}
+
+function routeFindings(kind: RouteKind, route: KubernetesObject, namespace: string, lookup: ResourceLookup): Finding[] {
+  const tenant = tenantOf(route)
   if (tenant === undefined) {
-    return [{
-      path: `metadata.labels[${TENANT_LABEL}]`,
-      reason: "an Ingress in a shared namespace must carry its tenant's label, and route to and serve only that tenant's Services and Secrets",
-    }]
+    return [{ path: `metadata.labels[${TENANT_LABEL}]`, reason: `an ${kind} in a shared namespace must carry its tenant's label, and ${MAY_NAME[kind]}` }]
   }
-  const { references, resourceBackends } = ingressReferencesOf(ingress)
-  const resources = resourceBackends.map((path) => ({
-    path, reason: `a resource backend can name any object in the namespace, of any tenant: route to a Service of tenant "${tenant}" (service.name)`,
-  }))
-  return [...resources, ...referenceFindings(references, tenant, namespace, lookup)]
+  const { references, refused } = routeReferencesOf(kind, route, namespace)
+  const refusals = refused.map(({ path, reason, instead }) => ({ path, reason: `${reason}: route to a Service of tenant "${tenant}" ${instead}` }))
+  return [...refusals, ...referenceFindings(references, tenant, namespace, lookup)]
 }
 
-export const crossTenantIngressReference: RequestRule = {
+export const crossTenantRouteReference: RequestRule = {
   id: ID,
   appliesOnUpdate: true,
-  summary: "in a shared namespace, an Ingress must carry its tenant label, and every Service it routes to and TLS Secret it names must exist and carry it",
+  summary: 'in a shared namespace, an Ingress or HTTPRoute must carry its tenant label, and every Service it routes to (and TLS Secret an Ingress names) must exist and carry it',
   check(view) {
     const { request, namespace, shared, requester, policy, lookup } = view
-    if (!shared || namespace === undefined || request.kind !== 'Ingress') return []
-    if (isTrustedController(requester, policy) && isUpkeep(view)) return []
-    return ingressFindings(request.object, namespace.name, lookup)
+    if (!shared || namespace === undefined || !isRouteKind(request.kind)) return []
+    if (isTrustedController(requester, policy) && isUpkeep(view, request.kind, namespace.name)) return []
+    return routeFindings(request.kind, request.object, namespace.name, lookup)
   },
 }

@@ -1,7 +1,7 @@
 // The validation rules, one module each, in the order violations are reported.
 import { apparmor } from './apparmor.js'
 import { capabilities } from './capabilities.js'
-import { crossTenantIngressReference, crossTenantReference } from './cross-tenant-reference.js'
+import { crossTenantReference, crossTenantRouteReference } from './cross-tenant-reference.js'
 import { hostNamespaces } from './host-namespaces.js'
 import { hostPorts } from './host-ports.js'
 import { hostProcess } from './host-process.js'
@@ -38,6 +38,6 @@ export const RULES: readonly Rule[] = [
 /**
  * Rules on the request itself (who asks for what object, and objects other than pods), judged
  * online only and reported before the pod's. cross-tenant-reference is in both tables: one rule,
- * a check for pods and one for Ingresses.
+ * a check for pods and one for routes (Ingresses, HTTPRoutes).
  */
-export const REQUEST_RULES: readonly RequestRule[] = [tenantIdentity, tenantSelector, crossTenantIngressReference, namespaceTenant]
+export const REQUEST_RULES: readonly RequestRule[] = [tenantIdentity, tenantSelector, crossTenantRouteReference, namespaceTenant]

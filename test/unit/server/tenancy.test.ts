@@ -131,6 +131,29 @@ t.test('an Ingress\'s Services and TLS Secrets the cache lacks are read live (me
   t.match(admin.outcome.response.status?.message, /^cross-tenant-reference: Ingress\/shop: spec\.tls\[0\]\.secretName: Secret globex-tls belongs to tenant "globex"/, 'a platform admin\'s Ingress too')
 })
 
+t.test('an HTTPRoute\'s backend Services the cache lacks are read live (the Ingress path) before it is judged', async (t) => {
+  const { ctx, asked } = cluster({}, { 'Service/mall/acme-web': { [TENANT]: 'acme' }, 'Service/mall/globex-web': { [TENANT]: 'globex' } })
+  const route = (...backendRefs: object[]) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'shop', labels: { [TENANT]: 'acme' } },
+    spec: { parentRefs: [{ name: 'gw', namespace: 'gateways' }], rules: [{ backendRefs }] },
+  })
+  const own = await answer('validate', review('HTTPRoute', route({ name: 'acme-web', port: 80 }), 'alice'), ctx)
+  t.equal(own.outcome.decision, 'allow', JSON.stringify(own.outcome.response.status))
+  t.same(asked.fetched, ['Service/mall/acme-web'], 'read once, by name; parentRefs are not read')
+  const theirs = await answer('validate', review('HTTPRoute', route({ name: 'acme-web', port: 80 }, { name: 'globex-web', port: 80 }, { name: 'gone', port: 80 }), 'alice'), ctx)
+  t.equal(theirs.outcome.response.status?.code, 403)
+  t.equal(theirs.outcome.response.status?.message, [
+    'cross-tenant-reference: HTTPRoute/shop: spec.rules[0].backendRefs[1].name: Service globex-web belongs to tenant "globex", not "acme"',
+    'cross-tenant-reference: HTTPRoute/shop: spec.rules[0].backendRefs[2].name: Service gone does not exist in namespace mall',
+  ].join('\n'))
+  const before = asked.fetched.length
+  const away = await answer('validate', review('HTTPRoute', route({ name: 'web', namespace: 'globex', port: 80 }, { name: 'b', group: 'example.com', kind: 'Bucket' }), 'alice'), ctx)
+  t.match(away.outcome.response.status?.message, /^cross-tenant-reference: HTTPRoute\/shop: spec\.rules\[0\]\.backendRefs\[0\]\.namespace: a backendRef to namespace globex leaves this shared namespace.*\ncross-tenant-reference: HTTPRoute\/shop: spec\.rules\[0\]\.backendRefs\[1\]: a backendRef to Bucket\.example\.com b can name any object/)
+  t.equal(asked.fetched.length, before, 'another namespace or kind: denied without a read (the webhook may read neither)')
+  const spoofed = await answer('validate', review('HTTPRoute', route({ name: 'acme-web', port: 80 }), 'bob'), ctx)
+  t.match(spoofed.outcome.response.status?.message, /^tenant-identity: HTTPRoute\/shop: metadata\.labels\[store\.platform\.io\/tenant\]: user "bob" does not act for tenant "acme"$/)
+})
+
 t.test('ResolvingLookup: re-judges until nothing new is missed, and says a miss is a missing object', async (t) => {
   const { ctx, asked } = cluster({}, { 'Deployment/mall/web': { [TENANT]: 'acme' } })
   const lookup = new ResolvingLookup(ctx.cluster)
