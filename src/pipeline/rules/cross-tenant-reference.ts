@@ -1,5 +1,5 @@
 import { TENANT_LABEL } from '../labels.js'
-import { podTenant } from '../pod.js'
+import { tenantOf } from '../pod.js'
 import { referencesOf } from './references.js'
 import type { Rule } from './rule.js'
 
@@ -15,7 +15,7 @@ export const crossTenantReference: Rule = {
   appliesOnUpdate: false,
   summary: "in a shared namespace, every referenced PVC, Secret and ConfigMap must exist and carry the pod's tenant label",
   check({ pod, spec, namespace, shared, lookup }) {
-    const tenant = podTenant(pod)
+    const tenant = tenantOf(pod)
     if (!shared || tenant === undefined) return []
     return referencesOf(spec).flatMap(({ kind, name, path }) => {
       if (kind === 'ConfigMap' && name === CLUSTER_CA_CONFIGMAP) return []
