@@ -19,6 +19,7 @@ import type { KubernetesObject, V1LabelSelector, V1NetworkPolicy, V1PodDisruptio
 import { isDeepStrictEqual } from 'node:util'
 import { TENANT_LABEL } from '../labels.js'
 import { tenantOf } from '../pod.js'
+import { isRecord } from '../shape.js'
 import { isPlatformAdmin, isTrustedController } from './identity.js'
 import type { RequestRule, RequestView } from './rule.js'
 
@@ -34,8 +35,6 @@ function selectorOf(object: KubernetesObject, kind: string): Selector | undefine
     default: return undefined
   }
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** The value sets a label selector restricts the tenant label to (each must hold: they are ANDed). */
 function tenantRequirements(selector: V1LabelSelector): unknown[][] {
