@@ -174,7 +174,9 @@ async function hostile(o) {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 })
     for (let i = w; Date.now() < o.endAt; i++) {
       const c = cases[i % cases.length]
-      const path = i % 2 === 0 ? '/validate' : '/mutate'
+      // By the case's own count: with as many workers as cases, `i % 2` paired each case with one
+      // webhook for good.
+      const path = stats[c.name].sent % 2 === 0 ? '/validate' : '/mutate'
       stats[c.name].sent++
       const r = await send(agent, o, 'POST', path, c.body, c.slow)
       const key = r.status === 'reset' ? `reset` : String(r.status)

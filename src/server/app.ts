@@ -75,16 +75,19 @@ export function buildApp(opts: AppOptions): App {
   }) as unknown as App
 
   // Large bodies are read side by side (within the byte budget) but parsed and judged one at a
-  // time, in turns: the turn lasts until the answer is sent.
+  // time, in turns: the turn lasts until the answer is sent, and pauses between scan, parse and
+  // judgment so small reviews are answered in between.
   const turns = new Turns()
   const turnOf = new WeakMap<FastifyRequest, Turn>()
   const bounds = { maxDepth: MAX_JSON_DEPTH, maxContainers: Math.floor(opts.bodyLimit / BYTES_PER_CONTAINER) }
   app.removeContentTypeParser(['text/plain', 'application/json'])
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, async (request: FastifyRequest, body: Buffer) => {
-    await turnOf.get(request)?.wait()
+    const turn = turnOf.get(request)
+    await turn?.wait()
     const outOfBounds = jsonOutOfBounds(body, bounds)
     if (outOfBounds !== undefined) throw new BadBody(outOfBounds)
+    await turn?.pause()
     return new Promise((resolve, reject) => {
       void parseJson(request, body.toString('utf8'), (err, parsed) => (err ? reject(err) : resolve(parsed)))
     })
@@ -121,6 +124,8 @@ export function buildApp(opts: AppOptions): App {
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url}` }))
 
   const handler = (webhook: Webhook) => async (request: FastifyRequest<{ Body: AdmissionReviewBody }>) => {
+    // A large body was just parsed: the judgment is the next phase of its turn.
+    await turnOf.get(request)?.pause()
     const started = performance.now()
     const parsed = readReview(request.body)
     const outcome = await review(webhook, parsed, opts.review)

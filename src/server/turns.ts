@@ -1,10 +1,15 @@
 // Turns for work that holds the event loop for long: parsing a large body and judging what it
 // holds. One request at a time, each turn starting on a fresh turn of the event loop (setImmediate),
-// so between two large bodies the server reads and answers whatever small reviews arrived: a crowd
-// of large bodies delays a normal review by one body's work, not by all of theirs.
+// so between two large bodies the server reads and answers whatever small reviews arrived; and the
+// turn pauses between the phases of its work (scan, parse, judge) to do the same, so a crowd of
+// large bodies delays a normal review by one phase of one body's work, not by all of theirs.
+import { setImmediate as nextLoopTurn } from 'node:timers/promises'
+
 export interface Turn {
   /** Resolves when this turn comes. */
   wait(): Promise<void>
+  /** Lets the event loop serve pending I/O (small reviews) before the turn goes on; no other turn starts meanwhile. */
+  pause(): Promise<void>
   /** Ends the turn (or leaves the queue); idempotent. */
   end(): void
 }
@@ -31,6 +36,7 @@ export class Turns {
           this.next()
         })
       },
+      pause: () => nextLoopTurn(),
       end: () => {
         const at = start ? this.queue.indexOf(start) : -1
         if (at >= 0) this.queue.splice(at, 1)

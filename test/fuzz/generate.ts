@@ -52,9 +52,19 @@ function depthOf(value: unknown): number {
   return 1 + children.reduce<number>((max, child) => Math.max(max, depthOf(child)), 0)
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
+
+/** A `constructor` key holding an object with a `prototype` key, at any depth (what the server's JSON parser refuses besides `__proto__`). */
+function hasConstructorPrototype(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false
+  if (isObject(value) && Object.hasOwn(value, 'constructor') && isObject(value.constructor) && Object.hasOwn(value.constructor, 'prototype')) return true
+  return (Array.isArray(value) ? value : Object.values(value)).some(hasConstructorPrototype)
+}
+
 /** What the server must do with a well-formed review, unless a prototype key or nesting past 64 levels makes it refuse it. */
 function unlessProto(body: string, expect: Expect): Expect {
-  const refused = body.includes('"__proto__"') || /"constructor":\{[^{}]*"prototype"/.test(body) || depthOf(JSON.parse(body)) > 64
+  const parsed: unknown = JSON.parse(body)
+  const refused = body.includes('"__proto__"') || hasConstructorPrototype(parsed) || depthOf(parsed) > 64
   return refused ? { kind: 'refused' } : expect
 }
 

@@ -84,6 +84,40 @@ t.test('large bodies take turns, and every one of them is answered', async (t) =
   t.equal(small.status, 200, 'and the server is free afterwards')
 })
 
+t.test('a large body is judged on a later turn of the event loop than it is parsed on, so small reviews get in between', async (t) => {
+  const server = await startTestServer()
+  t.teardown(() => server.close())
+  // Counts turns of the event loop (this test and the server share one).
+  let loopTurn = 0
+  let counting = true
+  const count = (): void => { loopTurn++; if (counting) setImmediate(count) }
+  count()
+  t.teardown(() => { counting = false })
+  // The turn the large body is parsed on: JSON.parse of its text.
+  const pod = fixtureJson('storefront-pod.json') as { metadata: { annotations?: Record<string, string> } }
+  pod.metadata.annotations = { ...pod.metadata.annotations, pad: 'x'.repeat(200 * 1024) }
+  const { review, uid } = admissionReview(pod)
+  let parsedOn: number | undefined
+  const parse = JSON.parse
+  JSON.parse = (text: string, reviver?: Parameters<typeof JSON.parse>[1]): unknown => {
+    if (typeof text === 'string' && text.includes(uid) && text.length > 200 * 1024) parsedOn = loopTurn
+    return parse(text, reviver) as unknown
+  }
+  t.teardown(() => { JSON.parse = parse })
+  // The turn it is judged on: its log line, written as the judgment ends (pino writes at once).
+  let judgedOn: number | undefined
+  const push = server.logs.push.bind(server.logs)
+  server.logs.push = (...lines) => {
+    if (lines.some((l) => l.uid === uid && l.msg === 'review')) judgedOn = loopTurn
+    return push(...lines)
+  }
+  const answer = await server.call('POST', '/validate', review)
+  JSON.parse = parse
+  t.equal(answer.status, 200)
+  t.equal((answer.json.response as { uid?: string } | undefined)?.uid, uid)
+  t.ok(parsedOn !== undefined && judgedOn !== undefined && judgedOn > parsedOn, `parsed on turn ${parsedOn}, judged on turn ${judgedOn}`)
+})
+
 t.test('made-up kinds and operations do not become metric labels', async (t) => {
   const server = await startTestServer()
   t.teardown(() => server.close())

@@ -65,3 +65,24 @@ t.test('a queued turn given up leaves the queue; one given up as it was about to
   d.end()
   await t.rejects(d.wait(), /already ended/, 'a turn is waited for once')
 })
+
+t.test('a pause lets the event loop serve what is pending, and keeps the turn', async (t) => {
+  const turns = new Turns()
+  const a = turns.turn()
+  await a.wait()
+  const b = turns.turn()
+  let bStarted = false
+  const bWaits = b.wait().then(() => { bStarted = true })
+  // Pending I/O stands in here as a callback queued for the next turn of the event loop.
+  let served = false
+  setImmediate(() => { served = true })
+  await a.pause()
+  t.ok(served, 'what was pending ran during the pause')
+  await a.pause()
+  await a.pause()
+  t.notOk(bStarted, 'no other turn starts while one pauses')
+  a.end()
+  await bWaits
+  t.ok(bStarted, 'the next turn starts once the paused one ends')
+  b.end()
+})
