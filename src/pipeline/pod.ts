@@ -81,7 +81,7 @@ export const nginxContainersOf = (spec: V1PodSpec | undefined): ContainerRef[] =
 export function volumeSourceOf(v: V1Volume): string | undefined {
   for (const key in v) {
     if (key === 'name' || !Object.hasOwn(v, key)) continue
-    const value = (v as Record<string, unknown>)[key]
+    const value = (v as unknown as Record<string, unknown>)[key]
     if (value !== undefined && value !== null) return key
   }
   return undefined
