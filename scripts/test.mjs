@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 // plane) is installed by its make target in mk/<area>.mk before this script runs.
 const stages = {
   // src/ and test/ type-checked under the same strict settings, then linted; one test each
-  static: [['npx', ['tsc', '-p', 'tsconfig.test.json']], ['npx', ['eslint', 'src', 'test']]],
+  static: [['npx', ['tsc', '-p', 'tsconfig.test.json']], ['npx', ['eslint', 'src', 'test', 'bench', 'scripts', 'bin']]],
   unit: ['npx', ['tap', '--reporter=tap', 'test/unit']],
   charts: ['npx', ['tap', '--reporter=tap', 'test/charts']],
   runtime: ['npx', ['tap', '--reporter=tap', '--jobs=1', 'test/runtime']],

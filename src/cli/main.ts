@@ -66,7 +66,7 @@ exit status: 0 nothing denied, 1 something denied, 2 unusable input or nothing t
 
 rules:
 ${rules.map((r) => `  ${r.id.padEnd(24)}${r.summary}`).join('\n')}
-rules on who asks (the webhook only; check has no requester):
+rules on the request, judged by the webhook only (check has no requester and judges no Ingress):
 ${requestRules.map((r) => `  ${r.id.padEnd(24)}${r.summary}`).join('\n')}
 `,
   audit: `usage: store-admission audit [--kubeconfig F] [-n NS] [--policy F] [-o FORMAT]

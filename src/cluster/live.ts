@@ -1,8 +1,8 @@
 // The ClusterView of a real cluster, through @kubernetes/client-node: a watch-backed metadata cache
 // of Namespaces, and live metadata GETs for the objects a request names. Those are not cached: the
-// webhook may read PVCs, Secrets, ConfigMaps and owners only in shared namespaces (a Role bound in
-// each, manifests/webhook/shared-namespace), so there is no cluster-wide list to watch, and an
-// answer read at admission time is the truth rather than a cache's recent past.
+// webhook may read PVCs, Secrets, ConfigMaps, Services and owners only in shared namespaces (a Role
+// bound in each, manifests/webhook/shared-namespace), so there is no cluster-wide list to watch,
+// and an answer read at admission time is the truth rather than a cache's recent past.
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
 import type { Logger } from 'pino'
 import type { NamespaceInfo } from '../pipeline/types.js'

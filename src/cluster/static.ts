@@ -1,6 +1,6 @@
 // A ClusterView read once from a YAML file (--static-namespaces), for running without a cluster:
-// its Namespace documents give namespace labels; PVC / Secret / ConfigMap documents (and pod
-// controllers and Pods, as owners) feed the lookups of shared namespaces. The file is the whole
+// its Namespace documents give namespace labels; PVC / Secret / ConfigMap / Service documents (and
+// pod controllers and Pods, as owners) feed the lookups of shared namespaces. The file is the whole
 // cluster: what it does not hold does not exist.
 import { readFileSync } from 'node:fs'
 import { parseAllDocuments } from 'yaml'

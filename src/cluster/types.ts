@@ -18,6 +18,7 @@ export const LOOKUP_PATHS: Readonly<Record<LookupKind, { prefix: string; resourc
   PersistentVolumeClaim: { prefix: '/api/v1', resource: 'persistentvolumeclaims' },
   Secret: { prefix: '/api/v1', resource: 'secrets' },
   ConfigMap: { prefix: '/api/v1', resource: 'configmaps' },
+  Service: { prefix: '/api/v1', resource: 'services' },
   Pod: { prefix: '/api/v1', resource: 'pods' },
   Deployment: { prefix: '/apis/apps/v1', resource: 'deployments' },
   ReplicaSet: { prefix: '/apis/apps/v1', resource: 'replicasets' },

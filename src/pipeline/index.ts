@@ -141,8 +141,8 @@ function enforce(id: RuleId, findings: Finding[], prefix: string, policy: Policy
 const result = (violations: Violation[], warnings: Violation[]): ValidationResult => ({ allowed: violations.length === 0, violations, warnings })
 
 /**
- * Judges who asks for what (tenant-identity, tenant-selector, namespace-tenant); nothing offline,
- * where no one asks.
+ * Judges who asks for what (tenant-identity, tenant-selector, namespace-tenant) and what an Ingress
+ * names (cross-tenant-reference); nothing offline, where no one asks.
  * Paths start at the object for every kind but Pod, as a template's do.
  */
 function judgeRequest(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, policy: Policy, lookup: ResourceLookup, now: Date | undefined): ValidationResult {

@@ -1,5 +1,5 @@
 // Read-only helpers over a pod: its containers with their field paths, role, app container.
-import type { V1Container, V1Pod, V1PodSpec, V1Volume } from '@kubernetes/client-node'
+import type { KubernetesObject, V1Container, V1Pod, V1PodSpec, V1Volume } from '@kubernetes/client-node'
 import {
   APP_CONTAINER_ANNOTATION, MIRROR_ANNOTATION, NGINX_CONTAINER, PUBLIC_VOLUME, ROLE_LABEL, STORAGE_CLAIM_ANNOTATION,
   STORAGE_VOLUME, TENANT_LABEL,
@@ -48,7 +48,8 @@ export const isWindowsPod = (spec: V1PodSpec | undefined): boolean => spec?.os?.
 export const labelsOf = (pod: V1Pod): Record<string, string> => pod.metadata?.labels ?? {}
 export const annotationsOf = (pod: V1Pod): Record<string, string> => pod.metadata?.annotations ?? {}
 export const roleOf = (pod: V1Pod): string | undefined => labelsOf(pod)[ROLE_LABEL]
-export const podTenant = (pod: V1Pod): string | undefined => labelsOf(pod)[TENANT_LABEL] || undefined
+/** The tenant an object's label names (a pod's, or a Service's, NetworkPolicy's or PDB's); an empty label names none. */
+export const tenantOf = (object: KubernetesObject | undefined): string | undefined => object?.metadata?.labels?.[TENANT_LABEL] || undefined
 export const isMirrorPod = (pod: V1Pod): boolean => annotationsOf(pod)[MIRROR_ANNOTATION] !== undefined
 
 /** The PHP-FPM container: the annotation's choice, else `bagisto`, else `app`, else the first non-nginx. */

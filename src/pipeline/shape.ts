@@ -6,7 +6,8 @@ import { templateOf, templatePath } from './templates.js'
 
 type Json = Record<string, unknown>
 
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+/** A JSON mapping (not null, not a list). */
+export const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 const absent = (v: unknown): boolean => v === undefined || v === null
 
 /** A field that, when present, must be a mapping (`object`) or a list of mappings (`list`). */

@@ -44,7 +44,9 @@ export interface NamespaceInfo {
   labels: Record<string, string>
 }
 
-export type ReferencedKind = 'PersistentVolumeClaim' | 'Secret' | 'ConfigMap'
+/** What a shared-namespace object names and must share its tenant with: a pod's PVCs, Secrets and
+ *  ConfigMaps; an Ingress's Services and TLS Secrets. */
+export type ReferencedKind = 'PersistentVolumeClaim' | 'Secret' | 'ConfigMap' | 'Service'
 /** Kinds that own what a controller creates: pod controllers, and Pods (their ephemeral volume claims). */
 export type OwnerKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob' | 'Pod'
 export type LookupKind = ReferencedKind | OwnerKind

@@ -70,6 +70,7 @@ const crossField: [string, Record<string, string>, RegExp][] = [
   ['shared namespace without tenant', { sharedNamespace: 'true' }, /tenant: required when sharedNamespace/],
   ['shared namespace with a namespace quota', { sharedNamespace: 'true', tenant: 'acme', 'tenantPolicy.enabled': 'true' }, /tenantPolicy\.enabled/],
   ['cert-manager without issuer', { 'ingress.enabled': 'true', 'ingress.certManager.enabled': 'true' }, /ingress\.certManager: set clusterIssuer or issuer/],
+  ['shared namespace with ingress-shim', { sharedNamespace: 'true', tenant: 'acme', 'ingress.enabled': 'true', 'ingress.certManager.enabled': 'true', 'ingress.certManager.clusterIssuer': 'le' }, /ingress\.certManager: cannot be used with sharedNamespace/],
   ['HTTPRoute without a Gateway', { 'httpRoute.enabled': 'true' }, /httpRoute\.parentRefs/],
   ['HPA max below min', { 'autoscaling.enabled': 'true', 'autoscaling.minReplicas': '5', 'autoscaling.maxReplicas': '2' }, /maxReplicas/],
   ['external DB password missing', { 'mysql.enabled': 'false', 'externalDatabase.host': 'db' }, /externalDatabase\.password: required/],

@@ -53,7 +53,7 @@ t.test('the failure policies: mutation fails open, validation fails closed', asy
   }, 'pods and pod controllers on CREATE and UPDATE, debug containers as they are added')
 })
 
-t.test('the tenancy webhooks: shared namespaces\' PVCs, Secrets, ConfigMaps, Services, NetworkPolicies and PDBs; every Namespace but the system ones', async (t) => {
+t.test('the tenancy webhooks: shared namespaces\' PVCs, Secrets, ConfigMaps, Services, NetworkPolicies, PDBs and Ingresses; every Namespace but the system ones', async (t) => {
   const v = getJson(['get', 'validatingwebhookconfiguration', 'store-admission-validate'])
   const byName = new Map<string, any>(v.webhooks.map((w: any) => [w.name, w]))
   const shared = byName.get('shared.store.platform.io')
@@ -61,6 +61,7 @@ t.test('the tenancy webhooks: shared namespaces\' PVCs, Secrets, ConfigMaps, Ser
     [[''], ['persistentvolumeclaims', 'secrets', 'configmaps', 'services'], ['CREATE', 'UPDATE']],
     [['networking.k8s.io'], ['networkpolicies'], ['CREATE', 'UPDATE']],
     [['policy'], ['poddisruptionbudgets'], ['CREATE', 'UPDATE']],
+    [['networking.k8s.io'], ['ingresses'], ['CREATE', 'UPDATE']],
   ])
   t.match(shared?.namespaceSelector.matchExpressions, [{ key: 'store.platform.io/tenant', operator: 'Exists' }, { key: 'store.platform.io/shared', operator: 'In', values: ['true'] }])
   const namespaces = byName.get('namespace.store.platform.io')

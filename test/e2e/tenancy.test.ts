@@ -1,7 +1,8 @@
 // Tenant identity through the real API server, with `kubectl --as/--as-group`: in a shared
 // namespace holding acme's and globex's stores, globex cannot create or relabel anything as acme,
 // cannot become an endpoint or a NetworkPolicy peer of acme's, cannot aim a NetworkPolicy, Service
-// or PodDisruptionBudget at acme's pods (tenant-selector), cannot label a namespace; acme's
+// or PodDisruptionBudget at acme's pods (tenant-selector), cannot route an Ingress to acme's Service
+// or serve acme's TLS Secret (cross-tenant-reference), cannot label a namespace; acme's
 // deployer (a service account) installs its store with Helm 3 and 4; controllers still create their
 // pods; the webhook's own token reads nothing of a dedicated store namespace.
 import t from 'tap'
@@ -218,6 +219,60 @@ t.test('globex cannot aim a NetworkPolicy, Service or PodDisruptionBudget at acm
   t.equal(own.code, 0, `a dedicated namespace: unchanged: ${own.out}`)
 })
 
+t.test('globex cannot route an Ingress to acme\'s Service nor serve acme\'s TLS Secret', async (t) => {
+  const svc = (name: string, tenant: string) => ({
+    apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: mall, labels: labelled(tenant) },
+    spec: { selector: { [TENANT_LABEL]: tenant, app: name }, ports: [{ port: 80 }] },
+  })
+  const tls = (name: string, tenant: string) => ({ ...secret(name, tenant), type: 'kubernetes.io/tls', stringData: { 'tls.crt': 'c', 'tls.key': 'k' } })
+  kubectlOk([...acmeDev, 'create', '-f', '-'], [svc('acme-shop', 'acme'), tls('acme-shop-tls', 'acme')])
+  kubectlOk([...globexDev, 'create', '-f', '-'], [svc('globex-shop', 'globex'), tls('globex-shop-tls', 'globex')])
+  const backend = (name: string) => ({ service: { name, port: { number: 80 } } })
+  const ingress = (name: string, tenant: string | undefined, spec: { service?: string; defaultBackend?: object; secretName?: string }) => ({
+    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace: mall, labels: labelled(tenant) },
+    spec: {
+      ...(spec.defaultBackend ? { defaultBackend: spec.defaultBackend } : {}),
+      ...(spec.secretName ? { tls: [{ hosts: ['shop.globex.example'], secretName: spec.secretName }] } : {}),
+      rules: [{ host: 'shop.globex.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: backend(spec.service ?? 'globex-shop') }] } }],
+    },
+  })
+  const refused = (name: string, path: string, reason: string) =>
+    new RegExp(`denied the request:[\\s\\S]*cross-tenant-reference: Ingress/${name}: ${path.replace(/[[\]/.]/g, '\\$&')}: ${reason}`)
+  const PATH_BACKEND = 'spec.rules[0].http.paths[0].backend.service.name'
+  const attempts: [object, RegExp, string][] = [
+    [ingress('route-acme', 'globex', { service: 'acme-shop' }), refused('route-acme', PATH_BACKEND, 'Service acme-shop belongs to tenant "acme", not "globex"'), 'a path to acme\'s shop under globex\'s host'],
+    [ingress('default-acme', 'globex', { defaultBackend: backend('acme-shop') }), refused('default-acme', 'spec.defaultBackend.service.name', 'Service acme-shop belongs'), 'acme\'s shop as the default backend'],
+    [ingress('serve-acme-key', 'globex', { secretName: 'acme-shop-tls' }), refused('serve-acme-key', 'spec.tls[0].secretName', 'Secret acme-shop-tls belongs to tenant "acme", not "globex"'), 'acme\'s certificate and key for globex\'s host'],
+    [ingress('route-nothing', 'globex', { service: 'no-such-service' }), refused('route-nothing', PATH_BACKEND, 'Service no-such-service does not exist in namespace e2e-tenancy-mall'), 'a Service that does not exist (read live)'],
+    [ingress('route-bucket', 'globex', { defaultBackend: { resource: { apiGroup: 'k8s.example.com', kind: 'StorageBucket', name: 'acme-assets' } } }), refused('route-bucket', 'spec.defaultBackend.resource', 'a resource backend can name any object'), 'a resource backend'],
+    [ingress('no-tenant', undefined, {}), refused('no-tenant', TENANT_FIELD, 'an Ingress in a shared namespace must carry its tenant\'s label'), 'one carrying no tenant'],
+  ]
+  for (const [obj, why, name] of attempts) {
+    const r = create(globexDev, obj)
+    t.not(r.code, 0, `${name}: denied`)
+    t.match(r.stderr, why, `${name}: the rule, the field and the reason named`)
+  }
+  const asAcme = create(globexDev, ingress('as-acme', 'acme', { service: 'acme-shop', secretName: 'acme-shop-tls' }))
+  t.match(asAcme.stderr, denial('tenant-identity', `Ingress/as-acme: ${TENANT_FIELD}`, 'globex-dev'), 'carrying acme\'s tenant: tenant-identity')
+  t.same(getJson(['-n', mall, 'get', 'ingresses']).items, [], 'nothing was stored')
+
+  kubectlOk([...globexDev, 'create', '-f', '-'], ingress('globex-shop', 'globex', { secretName: 'globex-shop-tls' }))
+  t.pass('globex\'s own Service and TLS Secret: admitted')
+  const repoint = kubectl([...globexDev, '-n', mall, 'patch', 'ingress', 'globex-shop', '--type=json', '-p',
+    JSON.stringify([{ op: 'replace', path: '/spec/tls/0/secretName', value: 'acme-shop-tls' }])])
+  t.match(repoint.stderr, refused('globex-shop', 'spec.tls[0].secretName', 'Secret acme-shop-tls belongs'), 'an UPDATE to acme\'s Secret')
+  t.equal(getJson(['-n', mall, 'get', 'ingress', 'globex-shop']).spec.tls[0].secretName, 'globex-shop-tls', 'unchanged')
+  const acmeOwn = kubectl([...acmeDev, 'create', '--dry-run=server', '-f', '-'], ingress('acme-shop', 'acme', { service: 'acme-shop', secretName: 'acme-shop-tls' }))
+  t.equal(acmeOwn.code, 0, `acme's own: ${acmeOwn.out}`)
+  // The test's admin is a platform admin: it acts for acme, and its Ingress is still held to acme's objects.
+  t.equal(kubectl(['create', '--dry-run=server', '-f', '-'], ingress('acme-by-admin', 'acme', { service: 'acme-shop', secretName: 'acme-shop-tls' })).code, 0, 'an admin writing acme\'s Ingress')
+  const mixed = kubectl(['create', '--dry-run=server', '-f', '-'], ingress('admin-mixed', 'acme', { service: 'acme-shop', secretName: 'globex-shop-tls' }))
+  t.match(mixed.stderr, refused('admin-mixed', 'spec.tls[0].secretName', 'Secret globex-shop-tls belongs to tenant "globex", not "acme"'), 'an admin serving globex\'s key for acme: denied too')
+  // A dedicated store namespace is acme's alone: its Ingresses are not judged on references.
+  const own = kubectl([...acmeDev, 'create', '--dry-run=server', '-f', '-'], { ...ingress('anywhere', undefined, { service: 'not-here' }), metadata: { name: 'anywhere', namespace: dedicated } })
+  t.equal(own.code, 0, `a dedicated namespace: unchanged: ${own.out}`)
+})
+
 t.test('nobody but a platform admin labels a namespace', async (t) => {
   const relabel = kubectl([...globexDev, 'label', 'namespace', mall, `${TENANT_LABEL}=globex`, '--overwrite'])
   t.match(relabel.stderr, /namespace-tenant: Namespace\/e2e-tenancy-mall: metadata\.labels\[store\.platform\.io\/tenant\]: user "globex-dev".*is not a platform admin: may not change it from "mall" to "globex"/)
@@ -284,7 +339,9 @@ for (const v of [3, 4] as const) {
   t.test(`acme's deployer installs its store with Helm ${v}`, async (t) => {
     const release = `acme${v}`
     const as = ['--kube-as-user', DEPLOYER, '--kube-as-group', 'system:serviceaccounts', '--kube-as-group', `system:serviceaccounts:${mall}`]
-    const install = helm(v, ['install', release, join(ROOT, 'charts', 'bagisto'), '-n', mall, '--set', 'tenant=acme', '--set', 'sharedNamespace=true', '--wait', '--timeout', '5m', ...as])
+    const install = helm(v, ['install', release, join(ROOT, 'charts', 'bagisto'), '-n', mall, '--set', 'tenant=acme', '--set', 'sharedNamespace=true',
+      '--set', 'ingress.enabled=true', '--set', `ingress.hosts[0].host=${release}.acme.example`, '--set', 'ingress.hosts[0].paths[0].path=/',
+      '--set', 'ingress.hosts[0].paths[0].pathType=Prefix', '--wait', '--timeout', '5m', ...as])
     t.equal(install.code, 0, `helm install --wait as ${DEPLOYER}:\n${install.out}`)
     if (install.code !== 0) t.comment(kubectl(['-n', mall, 'get', 'all,pvc,events']).out)
     const pods = getJson(['-n', mall, 'get', 'pods', '-l', `app.kubernetes.io/instance=${release}`]).items.filter((p: any) => p.status.phase === 'Running')
@@ -300,6 +357,10 @@ for (const v of [3, 4] as const) {
       const selector = o.kind === 'Service' ? o.spec.selector : (o.spec.podSelector ?? o.spec.selector).matchLabels
       t.ok(o.metadata.labels[TENANT_LABEL] === 'acme' && selector[TENANT_LABEL] === 'acme', `${o.kind}/${o.metadata.name}: carries and selects acme`)
     }
+    // The chart's Ingress passed cross-tenant-reference: it carries acme and routes to acme's Service only.
+    const ingress = getJson(['-n', mall, 'get', 'ingress', `${release}-bagisto`])
+    t.equal(ingress.metadata.labels[TENANT_LABEL], 'acme', 'the chart\'s Ingress carries acme')
+    t.same(ingress.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.backend.service.name)), [`${release}-bagisto`], 'and routes to the release\'s Service')
     const peers = getJson(['-n', mall, 'get', 'networkpolicy', `${release}-bagisto-redis`]).spec.ingress.flatMap((r: any) => r.from ?? [])
     t.ok(peers.length > 0 && peers.every((f: any) => f.podSelector?.matchLabels?.[TENANT_LABEL] === 'acme'), 'its NetworkPolicy peers are acme\'s pods only')
     const hijack = create(globexDev, pod(`hijack${v}`, 'acme', redis))
@@ -327,6 +388,12 @@ t.test('the webhook\'s token reads no Secret of a dedicated store namespace', as
   t.equal(can('watch', 'secrets', '--all-namespaces'), 'no')
   t.equal(can('get', 'secrets', '-n', mall), 'yes', 'metadata of a shared namespace\'s Secrets, by name: its Role')
   t.equal(can('list', 'secrets', '-n', mall), 'no', 'but no list there either')
+  t.equal(can('get', 'services', '-n', mall), 'yes', 'an Ingress\'s backends, by name: its Role')
+  for (const verb of ['list', 'watch']) {
+    t.equal(can(verb, 'services', '-n', mall), 'no', `no ${verb} of a shared namespace's Services`)
+    t.equal(can(verb, 'services', '--all-namespaces'), 'no', `no cluster-wide ${verb} of Services`)
+  }
+  t.equal(can('get', 'services', '-n', dedicated), 'no', 'nor a dedicated store\'s Services')
   const list = kubectl(['auth', 'can-i', '--list', '-n', dedicated, `--as=${WEBHOOK_SA}`])
   t.notMatch(list.stdout, /^secrets\b/m, `what it may do in ${dedicated}:\n${list.stdout}`)
 })

@@ -1,6 +1,6 @@
 // Hostile inputs for the webhook, from a seeded generator (a failing case is replayed by its seed
 // and index). Each case says what the server must do with it: `kind` decides the oracle in run.ts.
-import { fixtureJson } from '../unit/server/fixtures/harness.js'
+import { admissionReview, fixtureJson } from '../unit/server/fixtures/harness.js'
 import { rng } from '../fixtures/random.js'
 
 export type Expect =
@@ -89,27 +89,9 @@ export function generator(seed: number): (i: number) => FuzzCase {
   }
   const deepText = (depth: number): string => (chance(0.5) ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth))
 
-  let uidCount = 0
   const review = (object: Json, opts: { operation?: string; kind?: string; namespace?: string } = {}): { uid: string; review: { [k: string]: Json } } => {
-    const uid = `fuzz-${seed}-${++uidCount}`
-    const kind = opts.kind ?? 'Pod'
-    return {
-      uid,
-      review: {
-        apiVersion: 'admission.k8s.io/v1',
-        kind: 'AdmissionReview',
-        request: {
-          uid,
-          kind: { group: '', version: 'v1', kind },
-          resource: { group: '', version: 'v1', resource: `${kind.toLowerCase()}s` },
-          namespace: opts.namespace ?? 'acme',
-          operation: opts.operation ?? 'CREATE',
-          userInfo: { username: 'system:serviceaccount:kube-system:replicaset-controller', groups: ['system:serviceaccounts'] },
-          object,
-          oldObject: null,
-        },
-      },
-    }
+    const { uid, review: r } = admissionReview(object, { kind: 'Pod', namespace: 'acme', ...opts })
+    return { uid, review: r as { [k: string]: Json } }
   }
   const pod = (): { [k: string]: Json } => JSON.parse(JSON.stringify(STOREFRONT)) as { [k: string]: Json }
   const json = { 'content-type': 'application/json' }

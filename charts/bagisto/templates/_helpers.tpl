@@ -47,6 +47,9 @@ it also runs the cross-field checks first (bagisto.validate renders nothing).
 {{- if and .Values.ingress.certManager.enabled (not (or .Values.ingress.certManager.clusterIssuer .Values.ingress.certManager.issuer)) -}}
 {{- fail "ingress.certManager: set clusterIssuer or issuer" -}}
 {{- end -}}
+{{- if and .Values.sharedNamespace .Values.ingress.enabled .Values.ingress.certManager.enabled -}}
+{{- fail "ingress.certManager: cannot be used with sharedNamespace (store-admission denies an Ingress there naming a TLS Secret that does not exist yet, and ingress-shim makes it afterwards): issue a Certificate with secretTemplate.labels store.platform.io/tenant first, then set ingress.tls to its Secret (README: Tenancy)" -}}
+{{- end -}}
 {{- if and .Values.httpRoute.enabled (not .Values.httpRoute.parentRefs) -}}
 {{- fail "httpRoute.parentRefs: at least one Gateway is required when httpRoute.enabled" -}}
 {{- end -}}

@@ -1,7 +1,28 @@
+// cross-tenant-reference: in a shared namespace, the objects a shared-namespace object names carry
+// its tenant, so that naming another tenant's object reads or exposes nothing of it.
+//
+// Kinds: Pod (and pod templates, as the pod they become), CREATE; Ingress (networking.k8s.io/v1),
+//   CREATE and UPDATE (its spec can change), online only (judged with the request rules); only in
+//   namespaces labelled store.platform.io/shared=true.
+// Fields: a pod's PVCs, Secrets and ConfigMaps (volumes, env, envFrom, imagePullSecrets: see
+//   references.ts); an Ingress's metadata.labels[store.platform.io/tenant] (required, non-empty),
+//   the Services of spec.defaultBackend and spec.rules[*].http.paths[*].backend (service.name), and
+//   the Secrets of spec.tls[*].secretName.
+// Allowed: a referenced object that exists and carries the same store.platform.io/tenant as the
+//   pod or Ingress; ConfigMap kube-root-ca.crt. Not a `resource` backend of an Ingress: it can name
+//   any object of the namespace. Platform admins are judged too: the leak is the same whoever
+//   writes it (a policy exception is the way to admit one). A trusted controller may update an
+//   Ingress keeping its tenant and what it names (finalizers, owner references).
+import type { KubernetesObject } from '@kubernetes/client-node'
+import { isDeepStrictEqual } from 'node:util'
 import { TENANT_LABEL } from '../labels.js'
-import { podTenant } from '../pod.js'
-import { referencesOf } from './references.js'
-import type { Rule } from './rule.js'
+import { tenantOf } from '../pod.js'
+import type { ResourceLookup } from '../types.js'
+import { isTrustedController } from './identity.js'
+import { ingressReferencesOf, referencesOf, type Reference } from './references.js'
+import type { Finding, RequestRule, RequestView, Rule } from './rule.js'
+
+const ID = 'cross-tenant-reference'
 
 // An object the lookup does not know is a violation where the lookup is exhaustive (the server
 // looks it up live first): a pod naming a Secret another tenant may create later would read it.
@@ -10,23 +31,62 @@ import type { Rule } from './rule.js'
 // referenced by every service account token volume, nobody's tenant data.
 const CLUSTER_CA_CONFIGMAP = 'kube-root-ca.crt'
 
+/** Why each reference of an object of `tenant` in `namespace` is not that tenant's. */
+function referenceFindings(references: Reference[], tenant: string, namespace: string, lookup: ResourceLookup): Finding[] {
+  return references.flatMap(({ kind, name, path }) => {
+    if (kind === 'ConfigMap' && name === CLUSTER_CA_CONFIGMAP) return []
+    const labels = lookup.labelsOf(kind, namespace, name)
+    if (labels === undefined) {
+      return lookup.exhaustive === true ? [{ path, reason: `${kind} ${name} does not exist in namespace ${namespace}` }] : []
+    }
+    const owner = labels[TENANT_LABEL]
+    if (owner === tenant) return []
+    const whose = owner === undefined ? 'has no tenant label' : `belongs to tenant "${owner}"`
+    return [{ path, reason: `${kind} ${name} ${whose}, not "${tenant}"` }]
+  })
+}
+
 export const crossTenantReference: Rule = {
-  id: 'cross-tenant-reference',
+  id: ID,
   appliesOnUpdate: false,
   summary: "in a shared namespace, every referenced PVC, Secret and ConfigMap must exist and carry the pod's tenant label",
   check({ pod, spec, namespace, shared, lookup }) {
-    const tenant = podTenant(pod)
+    const tenant = tenantOf(pod)
     if (!shared || tenant === undefined) return []
-    return referencesOf(spec).flatMap(({ kind, name, path }) => {
-      if (kind === 'ConfigMap' && name === CLUSTER_CA_CONFIGMAP) return []
-      const labels = lookup.labelsOf(kind, namespace.name, name)
-      if (labels === undefined) {
-        return lookup.exhaustive === true ? [{ path, reason: `${kind} ${name} does not exist in namespace ${namespace.name}` }] : []
-      }
-      const owner = labels[TENANT_LABEL]
-      if (owner === tenant) return []
-      const whose = owner === undefined ? 'has no tenant label' : `belongs to tenant "${owner}"`
-      return [{ path, reason: `${kind} ${name} ${whose}, not "${tenant}"` }]
-    })
+    return referenceFindings(referencesOf(spec), tenant, namespace.name, lookup)
+  },
+}
+
+/** A controller's update that changes neither the tenant nor anything the Ingress names. */
+function isUpkeep({ request }: RequestView): boolean {
+  const before = request.oldObject
+  return request.operation === 'UPDATE' && before !== undefined && tenantOf(request.object) === tenantOf(before) &&
+    isDeepStrictEqual(ingressReferencesOf(request.object), ingressReferencesOf(before))
+}
+
+function ingressFindings(ingress: KubernetesObject, namespace: string, lookup: ResourceLookup): Finding[] {
+  const tenant = tenantOf(ingress)
+  if (tenant === undefined) {
+    return [{
+      path: `metadata.labels[${TENANT_LABEL}]`,
+      reason: "an Ingress in a shared namespace must carry its tenant's label, and route to and serve only that tenant's Services and Secrets",
+    }]
+  }
+  const { references, resourceBackends } = ingressReferencesOf(ingress)
+  const resources = resourceBackends.map((path) => ({
+    path, reason: `a resource backend can name any object in the namespace, of any tenant: route to a Service of tenant "${tenant}" (service.name)`,
+  }))
+  return [...resources, ...referenceFindings(references, tenant, namespace, lookup)]
+}
+
+export const crossTenantIngressReference: RequestRule = {
+  id: ID,
+  appliesOnUpdate: true,
+  summary: "in a shared namespace, an Ingress must carry its tenant label, and every Service it routes to and TLS Secret it names must exist and carry it",
+  check(view) {
+    const { request, namespace, shared, requester, policy, lookup } = view
+    if (!shared || namespace === undefined || request.kind !== 'Ingress') return []
+    if (isTrustedController(requester, policy) && isUpkeep(view)) return []
+    return ingressFindings(request.object, namespace.name, lookup)
   },
 }

@@ -1,7 +1,7 @@
 // The validation rules, one module each, in the order violations are reported.
 import { apparmor } from './apparmor.js'
 import { capabilities } from './capabilities.js'
-import { crossTenantReference } from './cross-tenant-reference.js'
+import { crossTenantIngressReference, crossTenantReference } from './cross-tenant-reference.js'
 import { hostNamespaces } from './host-namespaces.js'
 import { hostPorts } from './host-ports.js'
 import { hostProcess } from './host-process.js'
@@ -35,5 +35,9 @@ export const RULES: readonly Rule[] = [
   imageTag, imageRegistry, serviceAccountToken, storefrontShape,
 ]
 
-/** Rules on the request itself (who asks for what object), reported before the pod's. */
-export const REQUEST_RULES: readonly RequestRule[] = [tenantIdentity, tenantSelector, namespaceTenant]
+/**
+ * Rules on the request itself (who asks for what object, and objects other than pods), judged
+ * online only and reported before the pod's. cross-tenant-reference is in both tables: one rule,
+ * a check for pods and one for Ingresses.
+ */
+export const REQUEST_RULES: readonly RequestRule[] = [tenantIdentity, tenantSelector, crossTenantIngressReference, namespaceTenant]

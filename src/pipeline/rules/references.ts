@@ -1,6 +1,8 @@
-// Every PVC, Secret and ConfigMap a pod names, with the field that names it.
-import type { V1PodSpec } from '@kubernetes/client-node'
+// Every PVC, Secret and ConfigMap a pod names, and every Service and TLS Secret an Ingress names,
+// with the field that names it.
+import type { KubernetesObject, V1PodSpec } from '@kubernetes/client-node'
 import { allContainersOf } from '../pod.js'
+import { isRecord } from '../shape.js'
 import type { ReferencedKind } from '../types.js'
 
 export interface Reference {
@@ -53,4 +55,40 @@ export function referencesOf(spec: V1PodSpec): Reference[] {
   const pullSecrets = (spec.imagePullSecrets ?? []).flatMap((s): Reference[] =>
     s.name ? [{ kind: 'Secret', name: s.name, path: `spec.imagePullSecrets[${s.name}]` }] : [])
   return [...volumeReferences(spec), ...containerReferences(spec), ...pullSecrets]
+}
+
+/** What an Ingress names: Services it routes to and Secrets it serves (references), and the fields
+ *  of `resource` backends, which can name an object of any kind. */
+export interface IngressReferences {
+  references: Reference[]
+  resourceBackends: string[]
+}
+
+const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : [])
+const nameOf = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
+
+function backendReferences(backend: unknown, at: string, into: IngressReferences): void {
+  if (!isRecord(backend)) return
+  const name = isRecord(backend.service) ? nameOf(backend.service.name) : undefined
+  if (name !== undefined) into.references.push({ kind: 'Service', name, path: `${at}.service.name` })
+  if (backend.resource !== undefined && backend.resource !== null) into.resourceBackends.push(`${at}.resource`)
+}
+
+/** networking.k8s.io/v1 fields; read defensively, as the object comes from the request. */
+export function ingressReferencesOf(ingress: KubernetesObject): IngressReferences {
+  const found: IngressReferences = { references: [], resourceBackends: [] }
+  const spec: unknown = (ingress as { spec?: unknown }).spec
+  if (!isRecord(spec)) return found
+  backendReferences(spec.defaultBackend, 'spec.defaultBackend', found)
+  listOf(spec.rules).forEach((rule, i) => {
+    const http = isRecord(rule) ? rule.http : undefined
+    listOf(isRecord(http) ? http.paths : undefined).forEach((path, j) => {
+      if (isRecord(path)) backendReferences(path.backend, `spec.rules[${i}].http.paths[${j}].backend`, found)
+    })
+  })
+  listOf(spec.tls).forEach((tls, i) => {
+    const name = isRecord(tls) ? nameOf(tls.secretName) : undefined
+    if (name !== undefined) found.references.push({ kind: 'Secret', name, path: `spec.tls[${i}].secretName` })
+  })
+  return found
 }

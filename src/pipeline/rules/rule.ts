@@ -46,7 +46,8 @@ export interface RequestView {
   lookup: ResourceLookup
 }
 
-/** A rule on the request rather than on a pod: any kind, judged on CREATE and (if it says so) UPDATE. */
+/** A rule on the request rather than on a pod: any kind, judged on CREATE and (if it says so) UPDATE,
+ *  online only. */
 export interface RequestRule extends Omit<Rule, 'check'> {
   check(view: RequestView): Finding[]
 }

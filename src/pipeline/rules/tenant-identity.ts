@@ -4,7 +4,8 @@
 //
 // Kinds: Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, PersistentVolumeClaim,
 //   Secret, ConfigMap, NetworkPolicy, Service, PodDisruptionBudget (whose selectors tenant-selector
-//   pins to the tenant they carry); CREATE and UPDATE; only in namespaces labelled store.platform.io/shared=true.
+//   pins to the tenant they carry), Ingress (whose Services and TLS Secrets cross-tenant-reference
+//   holds to its tenant); CREATE and UPDATE; only in namespaces labelled store.platform.io/shared=true.
 // Fields: store.platform.io/tenant in metadata.labels and wherever the object hands it down: the pod
 //   template's labels (a CronJob's job template too), a StatefulSet's volumeClaimTemplates[*].
 //   An empty value claims nothing.
@@ -20,7 +21,7 @@ import type { OwnerKind } from '../types.js'
 import { actsFor, describeRequester, isTrustedController } from './identity.js'
 import type { Finding, RequestRule, RequestView } from './rule.js'
 
-const JUDGED_KINDS = new Set(['Pod', 'PersistentVolumeClaim', 'Secret', 'ConfigMap', 'NetworkPolicy', 'Service', 'PodDisruptionBudget'])
+const JUDGED_KINDS = new Set(['Pod', 'PersistentVolumeClaim', 'Secret', 'ConfigMap', 'NetworkPolicy', 'Service', 'PodDisruptionBudget', 'Ingress'])
 
 /** The apiVersion an owner of each kind has; an ownerReference of another kind owns nothing here. */
 const OWNER_API_VERSIONS: Record<OwnerKind, string> = {

@@ -1,5 +1,5 @@
 import { TENANT_LABEL } from '../labels.js'
-import { podTenant } from '../pod.js'
+import { tenantOf } from '../pod.js'
 import type { Rule } from './rule.js'
 
 export const tenantMismatch: Rule = {
@@ -7,7 +7,7 @@ export const tenantMismatch: Rule = {
   appliesOnUpdate: true,
   summary: "the pod's tenant label must equal its namespace's tenant",
   check({ pod, namespace, shared }) {
-    const tenant = podTenant(pod)
+    const tenant = tenantOf(pod)
     const expected = namespace.labels[TENANT_LABEL]
     if (shared || tenant === undefined || tenant === expected) return []
     return [{

@@ -1,5 +1,5 @@
 import { TENANT_LABEL } from '../labels.js'
-import { podTenant } from '../pod.js'
+import { tenantOf } from '../pod.js'
 import type { Rule } from './rule.js'
 
 export const tenantMissing: Rule = {
@@ -7,7 +7,7 @@ export const tenantMissing: Rule = {
   appliesOnUpdate: true,
   summary: 'a pod in a shared namespace must carry a tenant label',
   check({ pod, namespace, shared }) {
-    if (!shared || podTenant(pod) !== undefined) return []
+    if (!shared || tenantOf(pod) !== undefined) return []
     return [{ path: `metadata.labels[${TENANT_LABEL}]`, reason: `required in shared namespace ${namespace.name}` }]
   },
 }

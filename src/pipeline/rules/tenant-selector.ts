@@ -18,6 +18,8 @@
 import type { KubernetesObject, V1LabelSelector, V1NetworkPolicy, V1PodDisruptionBudget, V1Service } from '@kubernetes/client-node'
 import { isDeepStrictEqual } from 'node:util'
 import { TENANT_LABEL } from '../labels.js'
+import { tenantOf } from '../pod.js'
+import { isRecord } from '../shape.js'
 import { isPlatformAdmin, isTrustedController } from './identity.js'
 import type { RequestRule, RequestView } from './rule.js'
 
@@ -33,8 +35,6 @@ function selectorOf(object: KubernetesObject, kind: string): Selector | undefine
     default: return undefined
   }
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** The value sets a label selector restricts the tenant label to (each must hold: they are ANDed). */
 function tenantRequirements(selector: V1LabelSelector): unknown[][] {
@@ -72,8 +72,6 @@ function serviceSelectorProblem(selector: Record<string, string> | undefined, te
   if (selected !== tenant) return `selects pods of tenant ${JSON.stringify(selected)}, not of its own tenant "${tenant}": ${fix}`
   return undefined
 }
-
-const tenantOf = (object: KubernetesObject | undefined): string | undefined => object?.metadata?.labels?.[TENANT_LABEL]
 
 /** A controller's update that changes neither the tenant nor what is selected: it maintains. */
 function isUpkeep({ request }: RequestView, selector: Selector): boolean {

@@ -21,6 +21,7 @@ t.test('jsonOutOfBounds counts the nesting and the objects and arrays, not brack
 
 t.test('metric labels: known kinds and operations, else other', async (t) => {
   t.equal(kindLabel('Deployment'), 'Deployment')
+  for (const kind of ['Service', 'NetworkPolicy', 'PodDisruptionBudget', 'Ingress']) t.equal(kindLabel(kind), kind, `${kind}: a kind the shared webhook sends`)
   t.equal(kindLabel('MadeUp-' + 'x'.repeat(1000)), 'other')
   t.equal(kindLabel('__proto__'), 'other')
   t.equal(kindLabel({ kind: 'Pod' }), 'other')

@@ -105,6 +105,32 @@ t.test('a NetworkPolicy, Service or PDB is judged from the request alone: nothin
   t.same(asked.fetched, [], 'no live read: the webhook needs no permission on these kinds')
 })
 
+t.test('an Ingress\'s Services and TLS Secrets the cache lacks are read live (metadata GETs) before it is judged', async (t) => {
+  const { ctx, asked } = cluster({}, {
+    'Service/mall/acme-web': { [TENANT]: 'acme' }, 'Secret/mall/acme-tls': { [TENANT]: 'acme' },
+    'Service/mall/globex-web': { [TENANT]: 'globex' }, 'Secret/mall/globex-tls': { [TENANT]: 'globex' },
+  })
+  const ingress = (service: string, secretName: string) => ({
+    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'shop', labels: { [TENANT]: 'acme' } },
+    spec: { tls: [{ hosts: ['shop.acme.example'], secretName }], rules: [{ host: 'shop.acme.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { number: 80 } } } }] } }] },
+  })
+  const own = await answer('validate', review('Ingress', ingress('acme-web', 'acme-tls'), 'alice'), ctx)
+  t.equal(own.outcome.decision, 'allow', JSON.stringify(own.outcome.response.status))
+  t.same(asked.fetched.sort(), ['Secret/mall/acme-tls', 'Service/mall/acme-web'], 'each read once, by name')
+  const theirs = await answer('validate', review('Ingress', ingress('globex-web', 'globex-tls'), 'alice'), ctx)
+  t.equal(theirs.outcome.response.status?.code, 403)
+  t.equal(theirs.outcome.response.status?.message, [
+    'cross-tenant-reference: Ingress/shop: spec.rules[0].http.paths[0].backend.service.name: Service globex-web belongs to tenant "globex", not "acme"',
+    'cross-tenant-reference: Ingress/shop: spec.tls[0].secretName: Secret globex-tls belongs to tenant "globex", not "acme"',
+  ].join('\n'))
+  const missing = await answer('validate', review('Ingress', ingress('nothing', 'acme-tls'), 'alice'), ctx)
+  t.match(missing.outcome.response.status?.message, /^cross-tenant-reference: Ingress\/shop: spec\.rules\[0\]\.http\.paths\[0\]\.backend\.service\.name: Service nothing does not exist in namespace mall$/)
+  const spoofed = await answer('validate', review('Ingress', ingress('acme-web', 'acme-tls'), 'bob'), ctx)
+  t.match(spoofed.outcome.response.status?.message, /^tenant-identity: Ingress\/shop: metadata\.labels\[store\.platform\.io\/tenant\]: user "bob" does not act for tenant "acme"$/, 'who may make it carry acme: tenant-identity')
+  const admin = await answer('validate', review('Ingress', ingress('acme-web', 'globex-tls'), 'root'), ctx)
+  t.match(admin.outcome.response.status?.message, /^cross-tenant-reference: Ingress\/shop: spec\.tls\[0\]\.secretName: Secret globex-tls belongs to tenant "globex"/, 'a platform admin\'s Ingress too')
+})
+
 t.test('ResolvingLookup: re-judges until nothing new is missed, and says a miss is a missing object', async (t) => {
   const { ctx, asked } = cluster({}, { 'Deployment/mall/web': { [TENANT]: 'acme' } })
   const lookup = new ResolvingLookup(ctx.cluster)
