@@ -27,12 +27,14 @@ export function cloneJson<T>(value: T, each?: (copy: object) => void): T {
     for (let i = 0; i < value.length; i++) items[i] = cloneJson(value[i], each)
     copy = items
   } else {
-    const fields: JsonObject = {}
-    for (const key in value) {
-      const field = cloneJson((value as JsonObject)[key], each)
-      // JSON.parse makes `__proto__` an own key; plain assignment would set the copy's prototype.
-      if (key === '__proto__') Object.defineProperty(fields, key, { value: field, enumerable: true, writable: true, configurable: true })
-      else fields[key] = field
+    // Spread copies the object's shape whole (and defines, never sets: an input `__proto__` key
+    // stays data); JSON.stringify then writes the copy as fast as the original.
+    const fields: JsonObject = { ...(value as JsonObject) }
+    for (const key in fields) {
+      const field = fields[key]
+      if (field === null || typeof field !== 'object') continue
+      // Own `__proto__` data property (from the spread): assignment updates it, as for any key.
+      fields[key] = cloneJson(field, each)
     }
     copy = fields
   }
