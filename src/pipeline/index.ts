@@ -5,7 +5,7 @@ import type { Policy } from '../policy/policy.js'
 import { exceptionFor, exceptionWarning, type ExceptionSubject } from './exceptions.js'
 import { MUTATED_BY_ANNOTATION, SHARED_LABEL, TENANT_LABEL } from './labels.js'
 import { MUTATED_BY } from '../version.js'
-import { MUTATIONS, type MutationContext } from './mutations/index.js'
+import { MUTATIONS, MUTATION_WRITES, type MutationContext } from './mutations/index.js'
 import { PatchDraft } from './patch.js'
 import { allContainersOf, containerPath, containersOf, isMirrorPod } from './pod.js'
 import { requesterOf } from './rules/identity.js'
@@ -58,7 +58,7 @@ const isWellShaped = (pod: V1Pod): boolean => pod.spec !== undefined && podShape
 function runMutations(pod: V1Pod, ns: NamespaceInfo, policy: Policy): PatchDraft<V1Pod> | undefined {
   if (isMirrorPod(pod)) return undefined
   const ctx: MutationContext = { policy, namespace: ns, shared: isShared(ns) }
-  const draft = new PatchDraft(pod)
+  const draft = new PatchDraft(pod, MUTATION_WRITES)
   for (const mutation of MUTATIONS) mutation.mutate(draft, ctx)
   // Only a pod something changed is stamped: a pod that already conforms (the chart's) gets an
   // empty patch, so the API server skips its patch path (decode, apply, managedFields again).

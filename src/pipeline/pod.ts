@@ -79,8 +79,14 @@ export const nginxContainersOf = (spec: V1PodSpec | undefined): ContainerRef[] =
   .filter(({ list, container }) => container.name === NGINX_CONTAINER && (list === 'containers' || isNativeSidecar(container)))
 
 /** A volume's source (`emptyDir`, `configMap`, ...): its first field set besides the name. */
-export const volumeSourceOf = (v: V1Volume): string | undefined =>
-  Object.entries(v).find(([key, value]) => key !== 'name' && value !== undefined && value !== null)?.[0]
+export function volumeSourceOf(v: V1Volume): string | undefined {
+  for (const key in v) {
+    if (key === 'name' || !Object.hasOwn(v, key)) continue
+    const value = (v as unknown as Record<string, unknown>)[key]
+    if (value !== undefined && value !== null) return key
+  }
+  return undefined
+}
 
 /** The source each storefront volume must have: the storefront's mounts use these names. */
 export const STOREFRONT_VOLUME_SOURCES: ReadonlyMap<string, string> = new Map([
@@ -92,7 +98,7 @@ export const STOREFRONT_VOLUME_SOURCES: ReadonlyMap<string, string> = new Map([
 export function misfitStorefrontVolumes(pod: V1Pod): Array<{ name: string; source: string | undefined; wanted: string }> {
   return (pod.spec?.volumes ?? []).flatMap((v) => {
     const wanted = STOREFRONT_VOLUME_SOURCES.get(v.name)
-    const source = volumeSourceOf(v)
+    const source = wanted === undefined ? undefined : volumeSourceOf(v)
     return wanted === undefined || source === wanted ? [] : [{ name: v.name, source, wanted }]
   })
 }

@@ -81,7 +81,8 @@ export const reviewRouteSchema: FastifySchema = {
             uid: { type: 'string' },
             allowed: { type: 'boolean' },
             patchType: { type: 'string' },
-            patch: { type: 'string' },
+            // Base64 never needs JSON escaping: written as it is, not scanned (17 µs of a 6 KB patch).
+            patch: { type: 'string', format: 'unsafe' },
             warnings: { type: 'array', items: { type: 'string' } },
             status: { type: 'object', properties: { code: { type: 'integer' }, message: { type: 'string' } } },
           },

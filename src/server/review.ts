@@ -48,7 +48,7 @@ export async function review(webhook: Webhook, parsed: ParsedReview, ctx: Review
       if (!isStoreNamespace(ns, policy)) return skip
       const { patch } = mutate(info, ns, policy, ctx.cluster)
       if (patch.length === 0) return { response: { uid, allowed: true }, decision: 'allow', tenant, rules: [] }
-      const encoded = Buffer.from(JSON.stringify(patch)).toString('base64')
+      const encoded = base64Json(patch)
       return { response: { uid, allowed: true, patchType: 'JSONPatch', patch: encoded }, decision: 'patch', tenant, rules: [] }
     }
     // Cache, then live: objects the judgement names that the cache lacks are read before it stands.
@@ -61,6 +61,17 @@ export async function review(webhook: Webhook, parsed: ParsedReview, ctx: Review
     const message = `store-admission could not judge this ${parsed.kind} (internal error: ${err instanceof Error ? err.message : String(err)}); denied because validation fails closed`
     return { response: { uid, allowed: false, status: { code: 500, message } }, decision: 'error', tenant, rules: [] }
   }
+}
+
+/** Reused for every ordinary patch: encoding one allocates no buffer of its own. */
+const patchBytes = Buffer.allocUnsafeSlow(64 * 1024)
+
+/** `value` as base64 of its UTF-8 JSON. */
+function base64Json(value: unknown): string {
+  const json = JSON.stringify(value)
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit; a rare huge patch gets a buffer of its own.
+  if (3 * json.length > patchBytes.length) return Buffer.from(json).toString('base64')
+  return patchBytes.toString('base64', 0, patchBytes.write(json))
 }
 
 function judged(uid: string, result: ValidationResult, tenant: string | undefined): Outcome {

@@ -4,6 +4,7 @@ import { containerSecurity } from './container-security.js'
 import { copyPublicFiles } from './copy-public-files.js'
 import { metadata } from './metadata.js'
 import type { Mutation } from './mutation.js'
+import type { CopyPlan } from '../patch.js'
 import { podSecurity } from './pod-security.js'
 import { readOnlyRoot } from './read-only-root.js'
 import { serviceAccountToken } from './service-account-token.js'
@@ -22,3 +23,15 @@ export const MUTATIONS: readonly Mutation[] = [
   containerResources,
   readOnlyRoot,
 ]
+
+const CONTAINER_WRITES: CopyPlan = { securityContext: true, resources: true, volumeMounts: [] }
+
+/**
+ * What of a pod the mutations write into, and so what a draft copies: the rest of the pod
+ * (managedFields, env, probes, ...) is shared with the input. A mutation that writes elsewhere
+ * throws (a draft refuses a write outside its copy): extend this plan with it.
+ */
+export const MUTATION_WRITES: CopyPlan = {
+  metadata: { labels: true, annotations: true },
+  spec: { securityContext: true, volumes: [], initContainers: [CONTAINER_WRITES], containers: [CONTAINER_WRITES] },
+}

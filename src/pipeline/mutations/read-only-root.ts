@@ -14,9 +14,27 @@ function fnv1a(text: string): string {
   return hash.toString(16).padStart(8, '0')
 }
 
+/** `path` lower-cased, each run of characters other than a-z and 0-9 one `-`, none at either end. */
+function slugOf(path: string): string {
+  const lower = path.toLowerCase()
+  let slug = ''
+  let dash = false
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i)
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) {
+      if (dash && slug !== '') slug += '-'
+      slug += lower[i]
+      dash = false
+    } else {
+      dash = true
+    }
+  }
+  return slug
+}
+
 /** DNS-1123 volume name for a writable path of a container, e.g. `rw-nginx-var-cache-nginx`. */
 export function writableVolumeName(container: string, path: string): string {
-  const slug = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root'
+  const slug = slugOf(path) || 'root'
   const name = `rw-${container}-${slug}`
   if (name.length <= 63) return name
   return `${name.slice(0, 54).replace(/-+$/, '')}-${fnv1a(name)}`
@@ -26,8 +44,11 @@ export function writableVolumeName(container: string, path: string): string {
  * `name`, or `name-2`, `name-3`, ... when the pod already has a volume of that name that is not an
  * emptyDir: another source (a Secret, a configMap) is never bound to a writable path.
  */
-function freeEmptyDirName(name: string, sources: Map<string, string | undefined>): string {
-  const free = (candidate: string): boolean => !sources.has(candidate) || sources.get(candidate) === 'emptyDir'
+function freeEmptyDirName(name: string, volumes: Map<string, V1Volume>): string {
+  const free = (candidate: string): boolean => {
+    const volume = volumes.get(candidate)
+    return volume === undefined || volumeSourceOf(volume) === 'emptyDir'
+  }
   if (free(name)) return name
   for (let i = 2; ; i++) {
     const suffix = `-${i}`
@@ -46,7 +67,7 @@ export const readOnlyRoot: Mutation = {
     if (!byContainer || isWindowsPod(pod.spec)) return // readOnlyRootFilesystem is refused on a Windows pod
     const app = appContainerName(pod)
     const volumes: V1Volume[] = []
-    const sources = new Map((pod.spec?.volumes ?? []).map((v) => [v.name, volumeSourceOf(v)]))
+    const byName = new Map((pod.spec?.volumes ?? []).map((v) => [v.name, v]))
     for (const { container, pointer } of containersOf(pod.spec)) {
       const keys = [container.name, ...(container.name === app ? [APP_KEY] : [])].filter((k) => Object.hasOwn(byContainer, k))
       if (keys.length === 0) continue
@@ -55,11 +76,12 @@ export const readOnlyRoot: Mutation = {
       const paths = [...new Set(keys.flatMap((k) => byContainer[k] ?? []))]
       const taken = new Set((container.volumeMounts ?? []).map((m) => m.mountPath))
       const mounts = paths.filter((p) => !taken.has(p)).map((mountPath) => {
-        const name = freeEmptyDirName(writableVolumeName(container.name, mountPath), sources)
-        sources.set(name, 'emptyDir')
+        const name = freeEmptyDirName(writableVolumeName(container.name, mountPath), byName)
+        const volume = { name, emptyDir: {} }
+        byName.set(name, volume)
+        volumes.push(volume)
         return { name, mountPath }
       })
-      volumes.push(...mounts.map((m) => ({ name: m.name, emptyDir: {} })))
       draft.append(container, pointer, 'volumeMounts', mounts)
     }
     addMissingVolumes(draft, volumes)

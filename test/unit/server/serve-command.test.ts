@@ -3,6 +3,8 @@ import t from 'tap'
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pino } from 'pino'
+import { isoTime } from '../../../src/server/serve-command.js'
 import { NAMESPACES, REPO, admissionReview, fixtureJson, httpsCall, tempDir } from './fixtures/harness.js'
 
 const CLI = join(REPO, 'bin/store-admission.js')
@@ -14,6 +16,17 @@ t.test('serve --help documents the flags', async (t) => {
   for (const flag of ['--port', '--host', '--tls-cert', '--tls-key', '--cert-dir', '--policy', '--static-namespaces', '--kubeconfig', '--namespace', '--body-limit']) {
     t.match(res.stdout, flag)
   }
+})
+
+t.test('the log time is pino\'s isoTime, to the millisecond, across seconds and days', async (t) => {
+  const realNow = Date.now
+  t.teardown(() => { Date.now = realNow })
+  let wrong = 0
+  for (let now = Date.UTC(2026, 11, 31, 23, 59, 58); now < Date.UTC(2027, 0, 1, 0, 0, 2); now++) {
+    Date.now = () => now
+    if (isoTime() !== pino.stdTimeFunctions.isoTime()) wrong++
+  }
+  t.equal(wrong, 0, 'every millisecond of four seconds over a new year')
 })
 
 t.test('bad flags exit 2 with a message', async (t) => {
