@@ -152,7 +152,8 @@ function judgeRequest(req: AdmissionRequestInfo, ns: NamespaceInfo | undefined, 
   const prefix = req.kind === 'Pod' ? '' : `${req.kind}/${req.object.metadata?.name ?? ''}: `
   const found = { violations: [] as Violation[], warnings: [] as Violation[] }
   for (const rule of REQUEST_RULES) {
-    if (req.operation === 'UPDATE' && !rule.appliesOnUpdate) continue
+    // Off: not run at all, so it reads nothing live either.
+    if (policy.rules[rule.id] === 'off' || (req.operation === 'UPDATE' && !rule.appliesOnUpdate)) continue
     enforce(rule.id, rule.check(view), prefix, policy, found, ns ? exceptingOf(req, ns, now) : NO_EXCEPTIONS)
   }
   return result(found.violations, found.warnings)

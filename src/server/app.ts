@@ -9,7 +9,7 @@ import { jsonOutOfBounds } from './json-bounds.js'
 import { kindLabel, operationLabel } from './metric-labels.js'
 import type { Metrics } from './metrics.js'
 import { type ReviewContext, review } from './review.js'
-import { type Turn, Turns } from './turns.js'
+import { type Turn, TurnEnded, Turns } from './turns.js'
 
 export interface AppOptions {
   key: string
@@ -164,7 +164,7 @@ export function buildApp(opts: AppOptions): App {
 
 /** The 400 message for input errors (body parsing and the request schema), undefined for server faults. */
 function clientError(err: FastifyError, bodyLimit: number): string | undefined {
-  if (err.validation !== undefined || err instanceof BadBody) return err.message
+  if (err.validation !== undefined || err instanceof BadBody || err instanceof TurnEnded) return err.message
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return 'request body is not valid JSON (or has a __proto__ or constructor.prototype key)'

@@ -8,10 +8,20 @@ import { setImmediate as nextLoopTurn } from 'node:timers/promises'
 export interface Turn {
   /** Resolves when this turn comes. */
   wait(): Promise<void>
-  /** Lets the event loop serve pending I/O (small reviews) before the turn goes on; no other turn starts meanwhile. */
+  /**
+   * Lets the event loop serve pending I/O (small reviews) before the turn goes on; no other turn
+   * starts meanwhile. Rejects with TurnEnded when the turn ended during the pause (the client went
+   * away, and the next body already has the turn): its work must not go on outside a turn.
+   */
   pause(): Promise<void>
   /** Ends the turn (or leaves the queue); idempotent. */
   end(): void
+}
+
+export class TurnEnded extends Error {
+  constructor() {
+    super('the connection closed while its large body was being read and judged')
+  }
 }
 
 export class Turns {
@@ -36,7 +46,10 @@ export class Turns {
           this.next()
         })
       },
-      pause: () => nextLoopTurn(),
+      pause: async () => {
+        await nextLoopTurn()
+        if (state !== 'running') throw new TurnEnded()
+      },
       end: () => {
         const at = start ? this.queue.indexOf(start) : -1
         if (at >= 0) this.queue.splice(at, 1)

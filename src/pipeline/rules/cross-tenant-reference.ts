@@ -8,8 +8,9 @@
 //   imagePullSecrets); a route's metadata.labels[store.platform.io/tenant] (required, non-empty);
 //   an Ingress's Services (spec.defaultBackend, spec.rules[*].http.paths[*].backend: service.name)
 //   and Secrets (spec.tls[*].secretName); an HTTPRoute's Services (spec.rules[*].backendRefs[*],
-//   their filters' and spec.rules[*].filters[*] backendRefs, e.g. requestMirror.backendRef).
-//   Not an HTTPRoute's parentRefs: which Gateway a route attaches to is the platform's business.
+//   their filters' and spec.rules[*].filters[*] backendRefs, e.g. requestMirror.backendRef, and
+//   spec.parentRefs[*] of group "" and kind Service: a mesh route of that Service's traffic).
+//   Not a parentRef to a Gateway: which Gateway a route attaches to is the platform's business.
 // Allowed: a referenced object that exists and carries the same store.platform.io/tenant as the
 //   pod or route; ConfigMap kube-root-ca.crt. Not what no tenant label vouches for: an Ingress's
 //   `resource` backend, an HTTPRoute backendRef of another group or kind, or to another namespace

@@ -1,5 +1,6 @@
 // Who acts for which tenant (policy tenants, platformAdmins, trustedControllers), for the rules
-// that judge the requester: tenant-identity, tenant-selector and namespace-tenant.
+// that judge the requester: tenant-identity, tenant-selector, namespace-tenant and the route part of
+// cross-tenant-reference.
 import type { Identities, Policy } from '../../policy/policy.js'
 import type { AdmissionRequestInfo } from '../types.js'
 import type { Requester } from './rule.js'

@@ -145,8 +145,15 @@ function filterBackendRefs(filters: unknown, at: string, namespace: string, into
   })
 }
 
-/** gateway.networking.k8s.io/v1 fields; parentRefs (the Gateway it attaches to) are the platform's. */
+/**
+ * gateway.networking.k8s.io/v1 fields. A parentRef to a Gateway (the default group and kind) is the
+ * platform's; one to a Service (group "", kind Service: GAMMA, the Gateway API for service meshes)
+ * takes over that Service's traffic in the mesh, so it names the Service as a backendRef does.
+ */
 function httpRouteReferences(spec: Record<string, unknown>, namespace: string, found: RouteReferences): void {
+  listOf(spec.parentRefs).forEach((ref, i) => {
+    if (isRecord(ref) && ref.group === '' && ref.kind === 'Service') backendRef(ref, `spec.parentRefs[${i}]`, namespace, found)
+  })
   listOf(spec.rules).forEach((rule, i) => {
     if (!isRecord(rule)) return
     const at = `spec.rules[${i}]`

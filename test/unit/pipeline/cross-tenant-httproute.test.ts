@@ -1,7 +1,8 @@
 // cross-tenant-reference on Gateway API HTTPRoutes: in a shared namespace an HTTPRoute carries its
 // tenant, and every backendRef it names (a rule's, a backendRef's own filters', a rule filter's
 // requestMirror) must be a Service of that tenant in the route's namespace; another group or kind,
-// another namespace, or an extensionRef filter is denied. parentRefs are not judged. The same code
+// another namespace, or an extensionRef filter is denied; a parentRef to a core Service (GAMMA) is
+// judged as a backendRef, one to a Gateway is not. The same code
 // path as Ingresses (routeReferencesOf); a property against an ownership oracle.
 import type { KubernetesObject } from '@kubernetes/client-node'
 import fc from 'fast-check'
@@ -66,7 +67,20 @@ t.test('its own Services: admitted, whatever Gateway it attaches to', async (t) 
   t.same(judge(route('acme', [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https' } }] }]), alice).violations,
     [], 'a rule with no backendRefs (a redirect) routes to nothing')
   const anyParent = { ...route('acme', own), spec: { parentRefs: [{ group: 'example.com', kind: 'Mesh', name: 'globex-gateway', namespace: 'globex' }], rules: own } } as KubernetesObject
-  t.same(judge(anyParent, alice).violations, [], 'parentRefs are the platform\'s business: not judged')
+  t.same(judge(anyParent, alice).violations, [], 'parentRefs to Gateways (or anything but a core Service) are the platform\'s business: not judged')
+})
+
+t.test('a parentRef to a Service (GAMMA, a mesh route of that Service\'s traffic) names it as a backendRef does', async (t) => {
+  const withParents = (parentRefs: Json[]): KubernetesObject => ({ ...route('acme', own), spec: { parentRefs, rules: own } } as KubernetesObject)
+  const service = (name: string, more: Json = {}): Json => ({ group: '', kind: 'Service', name, ...more })
+  t.same(judge(withParents([service('acme-web')]), alice).violations, [], 'its own Service: admitted')
+  t.same(judge(withParents([service('globex-web')]), alice).violations,
+    [denial('spec.parentRefs[0].name', 'Service globex-web belongs to tenant "globex", not "acme"')], 'taking over another tenant\'s Service traffic is denied')
+  t.same(judge(withParents([{ name: 'shared-gateway' }, service('gone')]), alice).violations,
+    [denial('spec.parentRefs[1].name', 'Service gone does not exist in namespace mall')], 'a missing one, by index')
+  t.equal(judge(withParents([service('acme-web', { namespace: 'globex-ns' })]), alice).violations[0]?.path, 'HTTPRoute/shop: spec.parentRefs[0].namespace', 'another namespace is refused')
+  t.same(judge(withParents([{ kind: 'Service', name: 'globex-web' }]), alice).violations, [],
+    'without group "" it is not a core Service (a parentRef\'s group defaults to gateway.networking.k8s.io): the platform\'s')
 })
 
 t.test('backendRefs: another tenant\'s, an unlabelled or a missing Service is denied, by rule and index', async (t) => {

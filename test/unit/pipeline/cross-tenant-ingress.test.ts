@@ -172,6 +172,12 @@ t.test('only Ingresses, only in shared namespaces, only online, by the policy\'s
   t.match(warned.warnings, [{ rule: 'cross-tenant-reference', path: 'Ingress/shop: spec.defaultBackend.service.name' }])
   const off = parsePolicy('tenants: {acme: {users: [alice]}}\nrules: {cross-tenant-reference: "off"}', 'off')
   t.same(judge(theirs, alice, { policy: off }), { allowed: true, violations: [], warnings: [] })
+  const asked: string[] = []
+  const counting: ResourceLookup = { labelsOf: (kind, namespace, name) => { asked.push(`${kind}/${namespace}/${name}`); return LIVE.labelsOf(kind, namespace, name) }, exhaustive: true }
+  judge(theirs, alice, { policy: off, lookup: counting })
+  t.same(asked, [], 'a rule that is off is not run: it names nothing to read live')
+  judge(theirs, alice, { lookup: counting })
+  t.ok(asked.length > 0, 'on, it reads what the Ingress names')
 })
 
 t.test('a policy exception (kind *) turns the denial into a warning until it expires', async (t) => {

@@ -1,7 +1,7 @@
 // Large bodies are parsed and judged one at a time: a turn starts only when the one before ends,
 // on a later turn of the event loop, and a turn given up (the client went away) is passed on.
 import t from 'tap'
-import { Turns } from '../../../src/server/turns.js'
+import { TurnEnded, Turns } from '../../../src/server/turns.js'
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
@@ -84,5 +84,22 @@ t.test('a pause lets the event loop serve what is pending, and keeps the turn', 
   a.end()
   await bWaits
   t.ok(bStarted, 'the next turn starts once the paused one ends')
+  b.end()
+})
+
+t.test('a turn ended during its pause does not go on: the pause rejects, and the next turn has started', async (t) => {
+  const turns = new Turns()
+  const a = turns.turn()
+  await a.wait()
+  const b = turns.turn()
+  const bWaits = b.wait()
+  // The client goes away while the large body's work is paused between two phases.
+  const paused = a.pause()
+  a.end()
+  const refused = await paused.then(() => undefined, (err: unknown) => err)
+  t.ok(refused instanceof TurnEnded, 'no more work for a body whose turn was given up')
+  await bWaits
+  await b.pause()
+  t.pass('the next turn runs and pauses normally')
   b.end()
 })
