@@ -4,6 +4,7 @@ import type { KubernetesObject } from '@kubernetes/client-node'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { objectShapeProblem, type ReferencedKind, type ResourceLookup } from '../pipeline/index.js'
+import { isRecord } from '../pipeline/shape.js'
 import { defaultPolicy, PolicyError, type Policy } from '../policy/index.js'
 import { parseDocuments, type RawDocument } from './documents.js'
 import type { Location } from './formats/index.js'
@@ -33,7 +34,6 @@ export interface Input {
   policy: Policy
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const INPUT_FILE = /\.(ya?ml|json)$/
 
 /** `k=v,k2=v2` as given to --namespace-labels. */

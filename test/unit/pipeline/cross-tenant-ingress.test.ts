@@ -12,20 +12,8 @@ import {
 import type { Policy } from '../../../src/policy/index.js'
 import { parsePolicy } from '../../../src/policy/parse.js'
 import { ACME, MALL, lookupOf } from '../../fixtures/support.js'
+import { TENANT, admin, alice, bob, gc, policy, type Who } from '../../fixtures/tenancy.js'
 
-const TENANT = 'store.platform.io/tenant'
-const policy = parsePolicy(`
-tenants:
-  acme: {users: [alice]}
-  globex: {users: [bob]}
-platformAdmins: {groups: [platform]}
-`, 'test policy')
-
-interface Who { username: string; groups?: string[] }
-const alice: Who = { username: 'alice' }
-const bob: Who = { username: 'bob' }
-const admin: Who = { username: 'ops', groups: ['platform'] }
-const gc: Who = { username: 'system:serviceaccount:kube-system:generic-garbage-collector' }
 
 // What the API server holds in namespace mall: read live, so a name it lacks does not exist.
 const OBJECTS: Record<string, Record<string, string>> = {

@@ -10,20 +10,8 @@ import { REQUEST_RULES, formatDenial, validate, type AdmissionRequestInfo, type 
 import type { Policy } from '../../../src/policy/index.js'
 import { parsePolicy } from '../../../src/policy/parse.js'
 import { ACME, MALL, NO_LOOKUP } from '../../fixtures/support.js'
+import { TENANT, admin, alice, bob, gc, policy, type Who } from '../../fixtures/tenancy.js'
 
-const TENANT = 'store.platform.io/tenant'
-const policy = parsePolicy(`
-tenants:
-  acme: {users: [alice]}
-  globex: {users: [bob]}
-platformAdmins: {groups: [platform]}
-`, 'test policy')
-
-interface Who { username: string; groups?: string[] }
-const alice: Who = { username: 'alice' }
-const bob: Who = { username: 'bob' }
-const admin: Who = { username: 'ops', groups: ['platform'] }
-const gc: Who = { username: 'system:serviceaccount:kube-system:generic-garbage-collector' }
 
 function request(object: KubernetesObject, who: Who | undefined, opts: { oldObject?: KubernetesObject; ns?: NamespaceInfo } = {}): AdmissionRequestInfo {
   return {
